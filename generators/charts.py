@@ -1,0 +1,213 @@
+"""Charts stage: data frames → compact Plotly figure dicts plus the table each chart shows.
+
+Figures are plain dicts (no per-figure template: theme, fonts and colorway are applied once
+in the browser by ``charts.js``), which keeps chart JSON small and generation well under a
+millisecond per figure. ``validate`` checks a figure against plotly's schema (used by tests).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from .model import Issue
+from .units import pct, plain, wan, wan_ticks
+
+UP, DOWN = "#e03131", "#2f9e44"          # Chinese convention: red up, green down
+NEW, USED = "#1c7ed6", "#e03131"          # the seed's GPU charts: blue new, red used
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    number: int
+    key: str
+    title: str
+    source: str
+    notes: tuple[str, ...] = ()
+
+
+SPECS: tuple[ChartSpec, ...] = (
+    ChartSpec(1, "stocks", "算力股价本周复盘（{period}）", "Wind，iFinD，华福证券研究所"),
+    ChartSpec(2, "visits_text_overseas", "文本大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
+    ChartSpec(3, "visits_text_domestic", "文本大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
+    ChartSpec(4, "visits_image", "图片大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
+    ChartSpec(5, "visits_video", "视频大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
+    ChartSpec(6, "downloads", "国内头部大模型 App 下载量月度数据（单位：万次）", "七麦数据，华福证券研究所"),
+    ChartSpec(7, "gpu_h100", "NVIDIA H100 GPU价格图", "Camelcamelcamel，华福证券研究所",
+              ("蓝色代表新品售卖价格，红色代表二手商品价格",)),
+    ChartSpec(8, "gpu_a100", "NVIDIA A100 GPU价格图", "Camelcamelcamel，华福证券研究所",
+              ("蓝色代表新品售卖价格，红色代表二手商品价格",)),
+)
+CHART_KEYS = tuple(s.key for s in SPECS)
+VISIT_FILTERS = {
+    "visits_text_overseas": ("text", "海外"),
+    "visits_text_domestic": ("text", "国内"),
+    "visits_image": ("image", None),
+    "visits_video": ("video", None),
+}
+GPU_MODELS = {"gpu_h100": "H100", "gpu_a100": "A100"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One numbered chart of an issue: figure, the table it shows, and its caption parts."""
+
+    spec: ChartSpec
+    title: str
+    figure: dict
+    table: pd.DataFrame
+    notes: tuple[str, ...]
+    sample: bool
+
+    @property
+    def number(self) -> int:
+        return self.spec.number
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+
+def build_charts(issue: Issue, frames: dict[str, pd.DataFrame]) -> list[Chart]:
+    """All eight charts of an issue from the frames visible to it (see compute.History)."""
+    charts = []
+    for spec in SPECS:
+        if spec.key == "stocks":
+            figure, table, frame = stocks_chart(frames.get("stocks", pd.DataFrame()))
+        elif spec.key in VISIT_FILTERS:
+            figure, table, frame = visits_chart(frames.get("visits", pd.DataFrame()), *VISIT_FILTERS[spec.key])
+        elif spec.key == "downloads":
+            figure, table, frame = downloads_chart(frames.get("downloads", pd.DataFrame()))
+        else:
+            figure, table, frame = gpu_chart(frames.get("gpu_prices", pd.DataFrame()), GPU_MODELS[spec.key])
+        notes = spec.notes + issue.chart_notes.get(spec.key, ())
+        if spec.key == "downloads" and not frame.empty and not frame["complete"].all():
+            partial = "、".join(f"{d:%Y年%-m月}" for d in sorted(set(frame.loc[~frame["complete"], "month"])))
+            auto = f"{partial}数据为非完全统计"
+            if not any("非完全统计" in n for n in notes):
+                notes = notes + (auto,)
+        sample = bool(not frame.empty and frame["sample"].any())
+        title = spec.title.format(period=issue.period.label())
+        charts.append(Chart(spec, title, figure, table, notes, sample))
+    return charts
+
+
+def _empty_table(*columns: str) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(columns))
+
+
+def stocks_chart(frame: pd.DataFrame) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Horizontal bars of weekly change, red up / green down, grouped by segment."""
+    if frame.empty:
+        return _figure([]), _empty_table("公司", "代码"), frame
+    frame = frame.sort_values(["segment", "change_pct"], ascending=[True, True], kind="stable")
+    labels = [f"{n}" for n in frame["name"]]
+    trace = {
+        "type": "bar", "orientation": "h",
+        "x": [round(v, 2) for v in frame["change_pct"]], "y": labels,
+        "marker": {"color": [UP if v >= 0 else DOWN for v in frame["change_pct"]]},
+        "text": [pct(v) for v in frame["change_pct"]], "textposition": "outside",
+        "customdata": list(frame["segment"]),
+        "hovertemplate": "%{y}（%{customdata}）<br>周涨跌幅 %{text}<extra></extra>",
+    }
+    layout = {"xaxis": {"ticksuffix": "%", "zeroline": True}, "yaxis": {"automargin": True},
+              "height": max(260, 28 * len(labels) + 80), "showlegend": False}
+    ordered = frame.sort_values(["segment", "change_pct"], ascending=[True, False], kind="stable")
+    table = pd.DataFrame({
+        "公司": ordered["name"], "代码": ordered["ticker"], "上市地": ordered["market"], "板块": ordered["segment"],
+        "周涨跌幅": [pct(v) for v in ordered["change_pct"]],
+        "总市值（亿）": [plain(v, 0) for v in ordered["market_cap"]],
+        "收盘价": [plain(v) for v in ordered["close"]],
+    })
+    return _figure([trace], layout), table, frame
+
+
+def _series_chart(frame: pd.DataFrame, entity: str, x: str, y: str, x_label: str,
+                  x_format, mode: str = "lines+markers") -> tuple[dict, pd.DataFrame]:
+    frame = frame.sort_values([x, entity], kind="stable")
+    traces = []
+    order = frame.groupby(entity, sort=False)[y].last().sort_values(ascending=False).index
+    for name in order:
+        rows = frame[frame[entity] == name]
+        traces.append({"type": "scatter", "mode": mode, "name": name,
+                       "x": [x_format(v) for v in rows[x]], "y": [round(v, 2) for v in rows[y]],
+                       "hovertemplate": "%{x}<br>" + _attr(name) + "：%{y:,.0f}万次<extra></extra>"})
+    top = float(frame[y].max()) if not frame.empty else 0.0
+    tickvals, ticktext = wan_ticks(top)
+    layout = {"yaxis": {"tickvals": tickvals, "ticktext": ticktext, "rangemode": "tozero"}}
+    wide = frame.pivot_table(index=x, columns=entity, values=y, aggfunc="last", sort=True)
+    wide = wide[[c for c in order]]
+    table = pd.DataFrame({x_label: [x_format(v) for v in wide.index]})
+    for column in wide.columns:
+        table[column] = [wan(v) for v in wide[column]]
+    return _figure(traces, layout), table
+
+
+def visits_chart(frame: pd.DataFrame, category: str, region: str | None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Weekly visits per product, one line each, y axis in 万/亿."""
+    if frame.empty:
+        return _figure([]), _empty_table("周"), frame
+    rows = frame[frame["category"] == category]
+    if region:
+        rows = rows[rows["region"] == region]
+    if rows.empty:
+        return _figure([]), _empty_table("周"), rows
+    figure, table = _series_chart(rows, "product", "week", "visits", "周（起始日）", lambda d: d.isoformat())
+    return figure, table, rows
+
+
+def downloads_chart(frame: pd.DataFrame) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Monthly downloads per app as grouped bars."""
+    if frame.empty:
+        return _figure([]), _empty_table("月份"), frame
+    figure, table = _series_chart(frame, "app", "month", "downloads", "月份", lambda d: f"{d:%Y-%m}")
+    for trace in figure["data"]:
+        trace["type"] = "bar"
+        trace.pop("mode", None)
+    figure["layout"]["barmode"] = "group"
+    return figure, table, frame
+
+
+def gpu_chart(frame: pd.DataFrame, model: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """New (blue) and used (red) Amazon prices of one GPU model, in US dollars."""
+    if frame.empty:
+        return _figure([]), _empty_table("日期"), frame
+    rows = frame[frame["model"] == model].sort_values("date", kind="stable")
+    traces = []
+    for condition, label, color in (("new", "新品", NEW), ("used", "二手", USED)):
+        part = rows[rows["condition"] == condition]
+        if part.empty:
+            continue
+        traces.append({"type": "scatter", "mode": "lines", "line": {"color": color, "shape": "hv"}, "name": label,
+                       "x": [d.isoformat() for d in part["date"]], "y": [round(v, 2) for v in part["price"]],
+                       "hovertemplate": "%{x}<br>" + label + "：$%{y:,.0f}<extra></extra>"})
+    layout = {"yaxis": {"tickprefix": "$", "tickformat": ",.0f"}}
+    wide = rows.pivot_table(index="date", columns="condition", values="price", aggfunc="last", sort=True)
+    table = pd.DataFrame({"日期": [d.isoformat() for d in wide.index]})
+    for condition, label in (("new", "新品（美元）"), ("used", "二手（美元）")):
+        if condition in wide.columns:
+            table[label] = [plain(v) for v in wide[condition]]
+    return _figure(traces, layout), table, rows
+
+
+def _figure(traces: list[dict], layout: dict | None = None) -> dict:
+    return {"data": traces, "layout": layout or {}}
+
+
+def _attr(text: str) -> str:
+    """Plotly hovertemplates treat %{…} specially; keep a name from being read as one."""
+    return text.replace("%", "%%")
+
+
+def figure_json(figure: dict) -> str:
+    """Compact JSON for a data attribute."""
+    return json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def validate(figure: dict) -> None:
+    """Raise ValueError if plotly rejects the figure (tests use this on every chart)."""
+    import plotly.graph_objects as go
+
+    go.Figure(figure)

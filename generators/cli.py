@@ -1,0 +1,173 @@
+"""The `weekly` command: check, render, build and serve the 算力周跟踪 archive.
+
+Exit codes: 0 success, 1 bad data (one line per problem), 2 bad usage.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .errors import DataError
+
+DEFAULT_DATA = "data"
+
+
+def _fail_data(exc: DataError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"共 {len(exc.problems)} 处问题，请修正后重试。", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """算力周跟踪：把 data/ 下的每周数据快照生成为可检索的网站。"""
+
+
+@main.command()
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path),
+              help="数据文件夹")
+def check(data_dir: Path) -> None:
+    """校验每一期数据；有问题时逐条列出文件、行和列，并以 1 退出。
+
+    例：weekly check --data data
+    """
+    from .load import load_archive
+
+    try:
+        archive = load_archive(data_dir)
+    except DataError as exc:
+        _fail_data(exc)
+    click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
+
+
+@main.command()
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="输出文件夹")
+def render(data_dir: Path, out_dir: Path) -> None:
+    """只生成 Markdown 页面与图表数据，不构建网站。
+
+    例：weekly render --out build/md
+    """
+    from .pipeline import jieba_dictionary, run, write
+
+    try:
+        site = run(data_dir)
+    except DataError as exc:
+        _fail_data(exc)
+    written = write(site, out_dir)
+    (out_dir / "jieba_user.dict").write_text(jieba_dictionary(site.words), encoding="utf-8")
+    click.echo(f"已写出 {len(written)} 个页面到 {out_dir}")
+
+
+@main.command()
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@click.option("--site-dir", default="site", show_default=True, type=click.Path(path_type=Path), help="网站输出文件夹")
+@click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path))
+@click.option("--strict/--no-strict", default=True, show_default=True, help="警告视为错误")
+def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool) -> None:
+    """校验、生成并构建网站；站点先写入临时文件夹，成功后才替换 site/。
+
+    例：weekly build --site-dir site
+    """
+    from .load import load_archive
+
+    started = time.perf_counter()
+    click.echo("① 校验数据 …")
+    try:
+        archive = load_archive(data_dir)
+    except DataError as exc:
+        _fail_data(exc)
+    click.echo(f"   {len(archive.snapshots)} 期数据通过校验")
+    click.echo("② 生成页面并构建网站 …")
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        _mkdocs_build(config_file, data_dir, staging, strict)
+    except SystemExit:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except Exception:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    click.echo("③ 发布到 " + str(site_dir))
+    _swap_into_place(staging, site_dir)
+    click.echo(f"完成：{time.perf_counter() - started:.1f} 秒。")
+
+
+def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: bool) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    try:
+        os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
+        config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        mkdocs_build(config)
+    except PluginError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    except (Abort, ConfigurationError) as exc:
+        click.echo(f"构建失败：{exc}", err=True)
+        sys.exit(1)
+
+
+def _swap_into_place(staging: Path, site_dir: Path) -> None:
+    """Replace site_dir by staging with two renames, so readers never see a half-written site."""
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(site_dir.name + ".old-" + str(os.getpid()))
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@main.command()
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", default="mkdocs.yml", show_default=True)
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
+def serve(data_dir: Path, config_file: str, dev_addr: str) -> None:
+    """本地预览，修改 data/ 或 docs/ 后自动重建。
+
+    例：weekly serve
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
+    mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+
+
+@main.command()
+@click.option("--weeks", default=520, show_default=True, help="期数")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
+@click.option("--end", "end", default="2024-11-15", show_default=True, help="最后一期的日期（周五）")
+@click.option("--seed", default=7, show_default=True, help="随机数种子，相同种子输出相同")
+def synth(weeks: int, out_dir: Path, end: str, seed: int) -> None:
+    """生成一个合成的示例数据文件夹（全部标注为示例数据），用于演示与性能测试。
+
+    例：weekly synth --weeks 520 --out /tmp/synth520
+    """
+    from .synth import write_archive
+
+    try:
+        end_day = date.fromisoformat(end)
+    except ValueError:
+        raise click.BadParameter("应为 YYYY-MM-DD", param_hint="--end")
+    if end_day.weekday() != 4:
+        raise click.BadParameter("应为周五", param_hint="--end")
+    folders = write_archive(out_dir, weeks, end_day, seed)
+    click.echo(f"已写出 {len(folders)} 期到 {out_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,397 @@
+"""Load stage: data/ folder → validated ``Archive``, or a ``DataError`` listing every problem.
+
+Nothing here trusts the files: every cell is parsed by its column's kind, every path is
+checked to stay inside data/, and YAML is read with the safe loader only.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import pandas as pd
+import yaml
+
+from .errors import Problems
+from .model import Archive, Issue, Period, Snapshot, Watchlist
+from .schema import DATASETS, ISSUE_FIELD_NAMES, ISSUE_FILE, REQUIRED_FIELDS, Column, Dataset
+
+FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
+PRICE_LOOKBACK_DAYS = 7
+IGNORED_TOP_LEVEL = {"README.md", "entities.yaml"}
+
+
+def load_archive(data_dir: Path) -> Archive:
+    """Read and validate every snapshot under ``data_dir``; raise DataError on any problem."""
+    data_dir = Path(data_dir)
+    problems = Problems(data_dir)
+    if not data_dir.is_dir():
+        problems.add(data_dir, "数据文件夹不存在")
+        problems.raise_if_any()
+    root = data_dir.resolve()
+    snapshots = []
+    for folder in sorted(data_dir.iterdir()):
+        if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL:
+            continue
+        if not _inside(folder, root):
+            problems.add(folder, "指向 data/ 之外的链接，已拒绝读取")
+            continue
+        if not folder.is_dir():
+            problems.add(folder, "data/ 下只能放每期一个文件夹", hint="文件夹以发布日期命名，如 2024-11-22")
+            continue
+        day = _folder_date(folder, problems)
+        if day is None:
+            continue
+        snapshot = load_snapshot(folder, day, problems, root)
+        if snapshot is not None:
+            snapshots.append(snapshot)
+    if not snapshots and not problems.items:
+        problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
+    problems.raise_if_any()
+    return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)))
+
+
+def load_snapshot(folder: Path, day: date, problems: Problems, root: Path) -> Snapshot | None:
+    """Read one week's folder; problems are collected, None when the issue file is unusable."""
+    before = len(problems.items)
+    for path in sorted(folder.iterdir()):
+        if not _inside(path, root):
+            problems.add(path, "指向 data/ 之外的链接，已拒绝读取")
+    issue = _load_issue(folder / ISSUE_FILE, day, problems, root)
+    tables: dict[str, pd.DataFrame] = {}
+    for dataset in DATASETS:
+        path = folder / dataset.filename
+        if not path.exists():
+            if not dataset.optional:
+                problems.add(path, f"缺少文件 {dataset.filename}（{dataset.title}）")
+            continue
+        if not _inside(path, root):
+            continue
+        frame = _load_table(path, dataset, problems)
+        if frame is not None and issue is not None:
+            _check_dates(path, frame, dataset, issue, problems)
+        if frame is not None:
+            tables[dataset.name] = frame.drop(columns="_line")
+    known = {ISSUE_FILE} | {d.filename for d in DATASETS}
+    for path in sorted(folder.iterdir()):
+        if path.name not in known and not path.name.startswith("."):
+            problems.add(path, "未知文件，不会被使用", hint="数据文件名见“数据说明”页：" + "、".join(sorted(known)))
+    if issue is None or len(problems.items) > before:
+        return None
+    return Snapshot(issue, tables)
+
+
+# --- issue.md ---------------------------------------------------------------------------
+
+def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue | None:
+    if not path.exists():
+        problems.add(path, "缺少期刊文件 issue.md")
+        return None
+    if not _inside(path, root):
+        return None
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problems.add(path, f"front matter 不是合法的 YAML：{getattr(exc, 'problem', None) or exc}", line=line,
+                     hint="检查冒号、引号和缩进；不允许使用 !! 开头的 YAML 标签")
+        return None
+    except Exception as exc:  # python-frontmatter raises plain errors for odd delimiters
+        problems.add(path, f"无法读取 front matter：{exc}")
+        return None
+    meta = post.metadata
+    if not isinstance(meta, dict) or not meta:
+        problems.add(path, "缺少 front matter（文件须以 --- 开头的 YAML 元数据块开始）")
+        return None
+    ok = True
+    for key in REQUIRED_FIELDS:
+        if key not in meta or meta[key] in (None, ""):
+            problems.add(path, f"front matter 缺少必填项 '{key}'")
+            ok = False
+    for key in meta:
+        if key not in ISSUE_FIELD_NAMES:
+            problems.add(path, f"front matter 有未知项 '{key}'", hint="可用的项见“数据说明”页")
+            ok = False
+    if not ok:
+        return None
+
+    def want_date(value: Any, name: str) -> date | None:
+        parsed = _as_date(value)
+        if parsed is None:
+            problems.add(path, f"front matter '{name}' 应为日期 YYYY-MM-DD，实际为 {value!r}")
+        return parsed
+
+    def want_period(value: Any, name: str) -> Period | None:
+        if not isinstance(value, dict) or set(value) != {"start", "end"}:
+            problems.add(path, f"front matter '{name}' 应含 start 与 end 两个日期")
+            return None
+        start, end = want_date(value["start"], f"{name}.start"), want_date(value["end"], f"{name}.end")
+        if start and end and start > end:
+            problems.add(path, f"front matter '{name}' 的 start 晚于 end")
+            return None
+        return Period(start, end) if start and end else None
+
+    def want_str_list(value: Any, name: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+            problems.add(path, f"front matter '{name}' 应为文字列表")
+            return ()
+        return tuple(str(v) for v in value)
+
+    def want_text(value: Any, name: str) -> str:
+        if not isinstance(value, str):
+            problems.add(path, f"front matter '{name}' 应为文字，实际为 {type(value).__name__}")
+            return ""
+        return value.strip()
+
+    issue_date = want_date(meta["date"], "date")
+    if issue_date and issue_date != day:
+        problems.add(path, f"front matter 'date' 为 {issue_date}，与文件夹名 {day} 不一致")
+    period = want_period(meta["period"], "period")
+    if period and issue_date and period.end > issue_date:
+        problems.add(path, f"front matter 'period' 结束于 {period.end}，晚于发布日期 {issue_date}")
+    data_periods: dict[str, Period] = {}
+    raw_periods = meta["data_periods"]
+    if not isinstance(raw_periods, dict):
+        problems.add(path, "front matter 'data_periods' 应为映射，如 {visits: {start: …, end: …}}")
+    else:
+        for name, value in raw_periods.items():
+            if name not in ("visits", "downloads"):
+                problems.add(path, f"front matter 'data_periods' 有未知数据源 '{name}'", hint="可用 visits、downloads")
+                continue
+            p = want_period(value, f"data_periods.{name}")
+            if p:
+                data_periods[name] = p
+    sample = meta["sample"]
+    if not isinstance(sample, bool):
+        problems.add(path, f"front matter 'sample' 应为 true 或 false，实际为 {sample!r}")
+    watchlists = []
+    for i, item in enumerate(meta.get("watchlists") or []):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("companies"), list):
+            problems.add(path, f"front matter 'watchlists' 第 {i + 1} 项应含 name 与 companies 列表")
+            continue
+        watchlists.append(Watchlist(item["name"], want_str_list(item["companies"], "watchlists.companies"), bool(item.get("etc", False))))
+    notes: dict[str, tuple[str, ...]] = {}
+    raw_notes = meta.get("chart_notes") or {}
+    if not isinstance(raw_notes, dict):
+        problems.add(path, "front matter 'chart_notes' 应为映射：图表代号 → 注释列表")
+    else:
+        from .charts import CHART_KEYS
+        for key, value in raw_notes.items():
+            if key not in CHART_KEYS:
+                problems.add(path, f"front matter 'chart_notes' 有未知图表代号 '{key}'", hint="可用：" + "、".join(CHART_KEYS))
+                continue
+            notes[key] = want_str_list(value, f"chart_notes.{key}")
+    prices_as_of = want_date(meta["prices_as_of"], "prices_as_of") if meta.get("prices_as_of") else None
+    issue = Issue(
+        date=issue_date or day,
+        title=want_text(meta["title"], "title"),
+        sector=want_text(meta["sector"], "sector"),
+        period=period or Period(day, day),
+        data_periods=data_periods,
+        lead=want_text(meta["lead"], "lead"),
+        body=post.content.strip() + "\n",
+        sample=bool(sample),
+        prices_as_of=prices_as_of,
+        tags=want_str_list(meta.get("tags"), "tags"),
+        watchlists=tuple(watchlists),
+        risks=want_str_list(meta.get("risks"), "risks"),
+        chart_notes=notes,
+    )
+    return issue
+
+
+# --- CSV tables -------------------------------------------------------------------------
+
+def _load_table(path: Path, dataset: Dataset, problems: Problems) -> pd.DataFrame | None:
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        problems.add(path, f"CSV 格式错误：{exc}", line=reader.line_num)
+        return None
+    rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        problems.add(path, "文件是空的", hint="至少需要表头一行：" + ",".join(c.name for c in dataset.columns))
+        return None
+    header = [h.strip() for h in rows[0][1]]
+    expected = [c.name for c in dataset.columns]
+    missing = [c for c in expected if c not in header]
+    extra = [h for h in header if h not in expected]
+    for name in missing:
+        problems.add(path, f"缺少列 '{name}'", line=1, hint="表头应为：" + ",".join(expected))
+    for name in extra:
+        problems.add(path, f"未知列 '{name}'", line=1, hint="表头应为：" + ",".join(expected))
+    if len(set(header)) != len(header):
+        problems.add(path, "表头有重复的列名", line=1)
+    if missing or extra or len(set(header)) != len(header):
+        return None
+    before = len(problems.items)
+    records: list[dict[str, Any]] = []
+    for line, row in rows[1:]:
+        if len(row) != len(header):
+            problems.add(path, f"这一行有 {len(row)} 个单元格，表头有 {len(header)} 列", line=line,
+                         hint="单元格里的逗号要用英文双引号括起来")
+            continue
+        record: dict[str, Any] = {"_line": line}
+        for column_name, raw in zip(header, row):
+            column = dataset.column(column_name)
+            record[column_name] = _parse_cell(raw, column, path, line, problems)
+        records.append(record)
+    if len(problems.items) > before:
+        return None
+    frame = pd.DataFrame.from_records(records, columns=["_line", *expected])
+    _check_duplicates(path, frame, dataset, problems)
+    if len(problems.items) > before:
+        return None
+    return frame
+
+
+def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Problems) -> Any:
+    value = raw.strip()
+    if value == "":
+        if column.required:
+            problems.add(path, "不能为空", line=line, column=column.name)
+        return None
+    kind = column.kind
+    if kind == "number":
+        if not NUMBER_RE.match(value):
+            hint = None
+            if any("\uff01" <= ch <= "\uff5e" for ch in value):
+                hint = "请改用半角数字和符号，如 3.54"
+            elif "," in value:
+                hint = "不要使用千位分隔符，如 90500"
+            elif value.endswith("%"):
+                hint = "不要带百分号，单位见“数据说明”页"
+            problems.add(path, f"应为数字，实际为 '{value}'", line=line, column=column.name, hint=hint)
+            return None
+        return float(value)
+    if kind == "date":
+        parsed = _as_date(value) if DATE_RE.match(value) else None
+        if parsed is None:
+            problems.add(path, f"应为日期 YYYY-MM-DD，实际为 '{value}'", line=line, column=column.name)
+        return parsed
+    if kind == "month":
+        parsed = _as_date(value + "-01") if MONTH_RE.match(value) else None
+        if parsed is None:
+            problems.add(path, f"应为月份 YYYY-MM，实际为 '{value}'", line=line, column=column.name)
+        return parsed
+    if kind == "bool":
+        low = value.lower()
+        if low in TRUE:
+            return True
+        if low in FALSE:
+            return False
+        problems.add(path, f"应为 true 或 false，实际为 '{value}'", line=line, column=column.name)
+        return None
+    if kind == "choice":
+        if value not in column.choices:
+            problems.add(path, f"未知类别 '{value}'", line=line, column=column.name,
+                         hint="可选：" + "、".join(column.choices))
+            return None
+        return value
+    return value
+
+
+def _check_duplicates(path: Path, frame: pd.DataFrame, dataset: Dataset, problems: Problems) -> None:
+    seen: dict[tuple, int] = {}
+    for record in frame[["_line", *dataset.key]].itertuples(index=False):
+        line, key = record[0], tuple(record[1:])
+        if key in seen:
+            label = "、".join(f"{k}={_fmt(v)}" for k, v in zip(dataset.key, key))
+            problems.add(path, f"重复的行：{label} 已在第 {seen[key]} 行出现", line=line, column=dataset.key[0])
+        else:
+            seen[key] = line
+
+
+def _check_dates(path: Path, frame: pd.DataFrame, dataset: Dataset, issue: Issue, problems: Problems) -> None:
+    if dataset.date_column is None:
+        return
+    if dataset.period == "prices":
+        window = Period(issue.period.start - pd.Timedelta(days=PRICE_LOOKBACK_DAYS).to_pytimedelta(), issue.period.end)
+        where = f"本期区间 {window.start}～{window.end}"
+    else:
+        window = issue.data_periods.get(dataset.period)
+        if window is None:
+            problems.add(path, f"front matter 缺少 data_periods.{dataset.period}，无法核对日期")
+            return
+        where = f"data_periods.{dataset.period}（{window.start}～{window.end}）"
+    for line, day in zip(frame["_line"], frame[dataset.date_column]):
+        if day is None:
+            continue
+        if dataset.date_column == "month":
+            month_end = (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+            inside = day <= window.end and month_end >= window.start
+        else:
+            inside = day in window
+        if day > issue.date:
+            problems.add(path, f"日期 {_fmt(day)} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
+        elif not inside:
+            problems.add(path, f"日期 {_fmt(day)} 不在 {where} 内", line=line, column=dataset.date_column)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+def _read_text(path: Path, problems: Problems) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(path, f"无法读取：{exc.strerror}")
+        return None
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(path, "不是 UTF-8 编码（可能是 Excel 保存的 GBK）", line=line,
+                     hint="在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”")
+        return None
+
+
+def _folder_date(folder: Path, problems: Problems) -> date | None:
+    day = _as_date(folder.name) if FOLDER_RE.match(folder.name) else None
+    if day is None:
+        problems.add(folder, "文件夹名不是日期", hint="每期文件夹以发布日期命名，如 2024-11-22")
+    return day
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

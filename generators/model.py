@@ -1,0 +1,86 @@
+"""The domain model: frozen records built once by ``load`` and read by every later stage."""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def label(self) -> str:
+        """The seed's compact form, e.g. 1118-1120."""
+        return f"{self.start:%m%d}-{self.end:%m%d}"
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    name: str
+    companies: tuple[str, ...]
+    etc: bool = False
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One weekly issue's metadata and narrative (the issue.md file)."""
+
+    date: date
+    title: str
+    sector: str
+    period: Period
+    data_periods: dict[str, Period]
+    lead: str
+    body: str
+    sample: bool
+    prices_as_of: date | None = None
+    tags: tuple[str, ...] = ()
+    watchlists: tuple[Watchlist, ...] = ()
+    risks: tuple[str, ...] = ()
+    chart_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.date.isoformat()
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}-算力周跟踪"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One folder under data/: an issue and its dataset frames (typed, validated)."""
+
+    issue: Issue
+    tables: dict[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Every snapshot, oldest first."""
+
+    snapshots: tuple[Snapshot, ...]
+
+    @property
+    def issues(self) -> tuple[Issue, ...]:
+        return tuple(s.issue for s in self.snapshots)
+
+    def stacked(self, dataset: str) -> pd.DataFrame:
+        """All snapshots' rows of one dataset, each tagged with its issue date (column ``issue``)."""
+        frames = [s.tables[dataset].assign(issue=s.issue.date) for s in self.snapshots
+                  if dataset in s.tables and len(s.tables[dataset])]
+        if not frames:
+            return pd.DataFrame()
+        with warnings.catch_warnings():
+            # Optional columns left empty in one snapshot (market_cap) are all-NaN there; the
+            # result's dtype is the same either way, so pandas' FutureWarning does not apply.
+            warnings.simplefilter("ignore", FutureWarning)
+            return pd.concat(frames, ignore_index=True)

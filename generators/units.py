@@ -1,0 +1,45 @@
+"""Chinese number formatting: 万/亿 units and signed percentages."""
+from __future__ import annotations
+
+import math
+
+
+def wan(value_in_wan: float | None, unit: str = "") -> str:
+    """Format a value counted in 万 as 万 or 亿 (1亿 = 10000万)."""
+    if value_in_wan is None or (isinstance(value_in_wan, float) and math.isnan(value_in_wan)):
+        return "—"
+    if abs(value_in_wan) >= 10000:
+        return f"{value_in_wan / 10000:.2f}亿{unit}"
+    return f"{value_in_wan:,.0f}万{unit}" if abs(value_in_wan) >= 100 else f"{value_in_wan:g}万{unit}"
+
+
+def pct(value: float | None) -> str:
+    """Signed percentage as the report writes it: +3.54%, -1.20%."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:+.2f}%"
+
+
+def plain(value: float | None, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def wan_ticks(top: float, count: int = 5) -> tuple[list[float], list[str]]:
+    """Axis ticks for a value range in 万, labelled in 万/亿."""
+    if top <= 0:
+        return [0.0], ["0"]
+    raw = top / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    vals = [i * step for i in range(int(top // step) + 2)]
+    texts = []
+    for v in vals:
+        if v == 0:
+            texts.append("0")
+        elif v >= 10000:
+            texts.append(f"{v / 10000:g}亿")
+        else:
+            texts.append(f"{v:g}万")
+    return vals, texts
