@@ -108,7 +108,7 @@ def stocks_chart(frame: pd.DataFrame) -> tuple[dict, pd.DataFrame, pd.DataFrame]
         "type": "bar", "orientation": "h",
         "x": [round(v, 2) for v in frame["change_pct"]], "y": labels,
         "marker": {"color": [UP if v >= 0 else DOWN for v in frame["change_pct"]]},
-        "text": [pct(v) for v in frame["change_pct"]], "textposition": "outside",
+        "text": [pct(v) for v in frame["change_pct"]], "textposition": "outside", "cliponaxis": False,
         "customdata": list(frame["segment"]),
         "hovertemplate": "%{y}（%{customdata}）<br>周涨跌幅 %{text}<extra></extra>",
     }
@@ -125,7 +125,7 @@ def stocks_chart(frame: pd.DataFrame) -> tuple[dict, pd.DataFrame, pd.DataFrame]
 
 
 def _series_chart(frame: pd.DataFrame, entity: str, x: str, y: str, x_label: str,
-                  x_format, mode: str = "lines+markers") -> tuple[dict, pd.DataFrame]:
+                  x_format, x_tick: str, mode: str = "lines+markers") -> tuple[dict, pd.DataFrame]:
     frame = frame.sort_values([x, entity], kind="stable")
     traces = []
     order = frame.groupby(entity, sort=False)[y].last().sort_values(ascending=False).index
@@ -136,7 +136,8 @@ def _series_chart(frame: pd.DataFrame, entity: str, x: str, y: str, x_label: str
                        "hovertemplate": "%{x}<br>" + _attr(name) + "：%{y:,.0f}万次<extra></extra>"})
     top = float(frame[y].max()) if not frame.empty else 0.0
     tickvals, ticktext = wan_ticks(top)
-    layout = {"yaxis": {"tickvals": tickvals, "ticktext": ticktext, "rangemode": "tozero"}}
+    layout = {"xaxis": {"tickformat": x_tick, "hoverformat": x_tick if x_tick == "%Y-%m" else "%Y-%m-%d"},
+              "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "rangemode": "tozero"}}
     wide = frame.pivot_table(index=x, columns=entity, values=y, aggfunc="last", sort=True)
     wide = wide[[c for c in order]]
     table = pd.DataFrame({x_label: [x_format(v) for v in wide.index]})
@@ -154,7 +155,7 @@ def visits_chart(frame: pd.DataFrame, category: str, region: str | None) -> tupl
         rows = rows[rows["region"] == region]
     if rows.empty:
         return _figure([]), _empty_table("周"), rows
-    figure, table = _series_chart(rows, "product", "week", "visits", "周（起始日）", lambda d: d.isoformat())
+    figure, table = _series_chart(rows, "product", "week", "visits", "周（起始日）", lambda d: d.isoformat(), "%m-%d")
     return figure, table, rows
 
 
@@ -162,7 +163,7 @@ def downloads_chart(frame: pd.DataFrame) -> tuple[dict, pd.DataFrame, pd.DataFra
     """Monthly downloads per app as grouped bars."""
     if frame.empty:
         return _figure([]), _empty_table("月份"), frame
-    figure, table = _series_chart(frame, "app", "month", "downloads", "月份", lambda d: f"{d:%Y-%m}")
+    figure, table = _series_chart(frame, "app", "month", "downloads", "月份", lambda d: f"{d:%Y-%m}", "%Y-%m")
     for trace in figure["data"]:
         trace["type"] = "bar"
         trace.pop("mode", None)
@@ -183,7 +184,7 @@ def gpu_chart(frame: pd.DataFrame, model: str) -> tuple[dict, pd.DataFrame, pd.D
         traces.append({"type": "scatter", "mode": "lines", "line": {"color": color, "shape": "hv"}, "name": label,
                        "x": [d.isoformat() for d in part["date"]], "y": [round(v, 2) for v in part["price"]],
                        "hovertemplate": "%{x}<br>" + label + "：$%{y:,.0f}<extra></extra>"})
-    layout = {"yaxis": {"tickprefix": "$", "tickformat": ",.0f"}}
+    layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"tickprefix": "$", "tickformat": ",.0f"}}
     wide = rows.pivot_table(index="date", columns="condition", values="price", aggfunc="last", sort=True)
     table = pd.DataFrame({"日期": [d.isoformat() for d in wide.index]})
     for condition, label in (("new", "新品（美元）"), ("used", "二手（美元）")):

@@ -325,7 +325,7 @@ def _check_dates(path: Path, frame: pd.DataFrame, dataset: Dataset, issue: Issue
         return
     if dataset.period == "prices":
         window = Period(issue.period.start - pd.Timedelta(days=PRICE_LOOKBACK_DAYS).to_pytimedelta(), issue.period.end)
-        where = f"本期区间 {window.start}～{window.end}"
+        where = f"本期区间（{window.start}～{window.end}）"
     else:
         window = issue.data_periods.get(dataset.period)
         if window is None:
@@ -343,7 +343,7 @@ def _check_dates(path: Path, frame: pd.DataFrame, dataset: Dataset, issue: Issue
         if day > issue.date:
             problems.add(path, f"日期 {_fmt(day)} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
         elif not inside:
-            problems.add(path, f"日期 {_fmt(day)} 不在 {where} 内", line=line, column=dataset.date_column)
+            problems.add(path, f"日期 {_fmt(day)} 不在 {where}内", line=line, column=dataset.date_column)
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -51,7 +51,7 @@
     var layout = merge(theme(), figure.layout || {});
     if (!layout.height) layout.height = el.clientWidth < 500 ? 300 : 380;
     Plotly.newPlot(el, figure.data, layout, {
-      responsive: true, displaylogo: false, locale: "zh-CN",
+      responsive: true, displaylogo: false,
       modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"]
     }).then(function () { el.setAttribute("data-rendered", "true"); });
     if (window.ResizeObserver && !el._observer) {

@@ -1,0 +1,111 @@
+"""A real MkDocs build of the sample archive: the seed's figures, self-hosted assets, search."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+SEED_FIGURES = ["英伟达+3.54%", "AMD+3.33%", "龙芯中科+8.95%", "寒武纪+9.98%", "海光信息+3.81%",
+                "超微电脑+52.15%", "突破9亿", "近300万", "122天", "10万颗GPU", "超过8位的精度",
+                "从4年缩短至4个月", "1118-1120", "1108-1114", "1113-1119"]
+SEED_SECTIONS = ["投资要点", "大模型跟踪", "建议关注", "风险提示",
+                 "“精度感知”scaling law首次提出", "马斯克旗下xAI 122天建成10万GPU超算集群"]
+
+
+def seed_html(site: Path) -> str:
+    return (site / "issues" / "2024-11-22" / "index.html").read_text(encoding="utf-8")
+
+
+def test_seed_page_states_every_figure_of_the_report(built_site):
+    html = seed_html(built_site)
+    for figure in SEED_FIGURES:
+        assert figure in html, figure
+    for section in SEED_SECTIONS:
+        assert section in html, section
+    for n in range(1, 9):
+        assert f"图表 {n}：" in html
+
+
+def test_seed_page_shows_both_watch_lists_and_every_risk(built_site):
+    html = seed_html(built_site)
+    assert "国产算力链：寒武纪、海光信息、龙芯中科、盛科通信等。" in html
+    assert "数据中心硬件：中际旭创、工业富联、新易盛、天孚通信、沃尔核材、英维克、沪电股份、胜宏科技。" in html
+    assert "技术发展及落地不及预期；下游终端出货不及预期；下游需求不及预期；市场竞争加剧风险；地缘政治风险。" in html
+
+
+def test_every_issue_links_to_the_site_wide_disclaimer_and_ratings_pages(built_site):
+    for page in (built_site / "issues").glob("*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'href="../../about/disclaimer/"' in html
+        assert 'href="../../about/ratings/"' in html
+        assert "投资评级声明" not in html and "一般声明" not in html
+    assert "买入" in (built_site / "about" / "ratings" / "index.html").read_text(encoding="utf-8")
+
+
+def test_issues_link_to_previous_and_next_in_date_order(built_site):
+    dates = sorted(p.name for p in (built_site / "issues").iterdir())
+    for i, day in enumerate(dates):
+        html = (built_site / "issues" / day / "index.html").read_text(encoding="utf-8")
+        prev = re.search(r'rel="prev" href="\.\./([\d-]+)/"', html)
+        nxt = re.search(r'rel="next" href="\.\./([\d-]+)/"', html)
+        assert (prev.group(1) if prev else None) == (dates[i - 1] if i else None)
+        assert (nxt.group(1) if nxt else None) == (dates[i + 1] if i + 1 < len(dates) else None)
+
+
+def test_sample_issues_and_sample_charts_say_so_on_the_page(built_site):
+    sample = (built_site / "issues" / "2024-11-15" / "index.html").read_text(encoding="utf-8")
+    assert "示例数据" in sample and "并非真实研报内容" in sample
+    seed = seed_html(built_site)
+    assert "并非真实研报内容" not in seed        # the seed's text is real
+    assert seed.count('class="wk-sample"') >= 7  # its chart series are sample data
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    loads = re.compile(r"<script[^>]+src=[\"'](https?:)?//|<img[^>]+src=[\"'](https?:)?//"
+                       r"|<link[^>]+rel=[\"'](stylesheet|preconnect|preload|modulepreload|icon)[\"'][^>]+href=[\"'](https?:)?//")
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not loads.search(html), (page, loads.search(html))
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html and "cdn.plot.ly" not in html, page
+
+
+def test_plotly_is_self_hosted_and_loaded_once_per_page(built_site):
+    html = seed_html(built_site)
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    plotly = [s for s in scripts if "plotly" in s]
+    assert plotly == ["../../assets/vendor/plotly-basic-3.7.0.min.js"]
+    assert (built_site / "assets" / "vendor" / "plotly-basic-3.7.0.min.js").stat().st_size > 500_000
+    assert html.count("Plotly.newPlot") == 0          # no inline per-chart script
+
+
+def test_issues_are_not_listed_in_the_navigation_sidebar(built_site):
+    html = seed_html(built_site)
+    nav = html[html.index('<nav class="md-nav md-nav--primary'):]
+    nav = nav[: nav.index("</nav>")]
+    assert "2024-11-15" not in nav
+
+
+def test_search_index_holds_the_seed_issue_and_no_chart_json(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+    seed = [d for d in docs if d["location"].startswith("issues/2024-11-22/")]
+    assert seed, "seed issue missing from the search index"
+    text = " ".join(d["text"] for d in docs)
+    assert "data-figure" not in text and '"type":"scatter"' not in text and "hovertemplate" not in text
+    # jieba segmented with the dictionary built from data/: names stay whole words
+    seed_text = " ".join(d["title"] + " " + d["text"] for d in seed)
+    assert "超微电脑" in re.split(r"[\s\u200b]+", seed_text.replace("+", " "))
+
+
+def test_home_page_shows_the_latest_issue(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="issues/2024-11-22/"' in html
+    assert "ChatGPT周访问量突破9亿" in html
+    assert "图表 1：算力股价本周复盘（1118-1120）" in html
+
+
+def test_latest_url_leads_to_the_newest_issue(built_site):
+    html = (built_site / "latest" / "index.html").read_text(encoding="utf-8")
+    assert 'content="0; url=../issues/2024-11-22/"' in html

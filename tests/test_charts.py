@@ -1,0 +1,107 @@
+"""Charts and render stage: pure functions from frames to figures and Markdown."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from generators.charts import DOWN, UP, build_charts, figure_json, stocks_chart, validate
+from generators.compute import History
+from generators.load import load_archive
+from generators.render import chart_html, issue_markdown, _escape_html
+from generators.units import pct, wan, wan_ticks
+
+from conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def archive():
+    return load_archive(DATA)
+
+
+def seed_charts(archive):
+    history = History(archive)
+    issue = archive.issues[-1]
+    frames = {n: history.as_of(n, issue.date) for n in ("visits", "downloads", "gpu_prices")}
+    frames["stocks"] = archive.snapshots[-1].tables["stocks"]
+    return build_charts(issue, frames)
+
+
+def test_every_chart_of_every_issue_is_a_valid_plotly_figure_without_template(archive):
+    history = History(archive)
+    for snapshot in archive.snapshots:
+        frames = {n: history.as_of(n, snapshot.issue.date) for n in ("visits", "downloads", "gpu_prices")}
+        frames["stocks"] = snapshot.tables["stocks"]
+        charts = build_charts(snapshot.issue, frames)
+        assert [c.number for c in charts] == list(range(1, 9))
+        for chart in charts:
+            validate(chart.figure)
+            assert "template" not in chart.figure["layout"]
+            assert chart.figure["data"], f"{snapshot.issue.date} chart {chart.number} is empty"
+
+
+def test_stock_bars_are_red_for_up_and_green_for_down():
+    frame = pd.DataFrame({"name": ["甲", "乙"], "ticker": ["1", "2"], "market": ["A股", "A股"],
+                          "segment": ["GPU/CPU", "GPU/CPU"], "change_pct": [2.5, -1.25],
+                          "market_cap": [None, None], "close": [None, None], "sample": [False, False]})
+    figure, table, _ = stocks_chart(frame)
+    colors = dict(zip(figure["data"][0]["y"], figure["data"][0]["marker"]["color"]))
+    assert colors == {"甲": UP, "乙": DOWN}
+    assert list(table["周涨跌幅"]) == ["+2.50%", "-1.25%"]
+
+
+def test_time_charts_draw_the_history_of_every_snapshot_up_to_the_issue(archive):
+    charts = seed_charts(archive)
+    overseas = next(c for c in charts if c.key == "visits_text_overseas")
+    chatgpt = next(t for t in overseas.figure["data"] if t["name"] == "ChatGPT")
+    weeks = [s.issue.data_periods["visits"].start.isoformat() for s in archive.snapshots]
+    assert chatgpt["x"] == weeks
+    assert chatgpt["y"][-1] == 90500
+
+
+def test_an_issue_never_sees_rows_from_a_later_snapshot(archive):
+    history = History(archive)
+    first = archive.issues[0]
+    visits = history.as_of("visits", first.date)
+    assert set(visits["issue"]) == {first.date}
+
+
+def test_charts_with_sample_rows_are_badged_and_real_ones_are_not(archive):
+    charts = seed_charts(archive)
+    flags = {c.key: c.sample for c in charts}
+    assert flags["visits_text_overseas"] is True
+    html = chart_html(charts[1])
+    assert "示例数据" in html
+
+
+def test_seed_chart_notes_and_sources_follow_the_report(archive):
+    charts = {c.number: c for c in seed_charts(archive)}
+    assert charts[1].title == "算力股价本周复盘（1118-1120）"
+    assert charts[1].spec.source == "Wind，iFinD，华福证券研究所"
+    assert charts[4].notes == ("ideogram访问量数据从 2024 年 7 月 11 日开始统计",)
+    assert charts[6].notes == ("文小言即为原文心一言", "11月数据为非完全统计")
+    assert charts[7].notes == ("蓝色代表新品售卖价格，红色代表二手商品价格",)
+
+
+def test_chinese_units_use_wan_and_yi():
+    assert wan(90500) == "9.05亿"
+    assert wan(764) == "764万"
+    assert pct(3.54) == "+3.54%" and pct(-1.2) == "-1.20%"
+    vals, texts = wan_ticks(90500)
+    assert texts[:3] == ["0", "2亿", "4亿"]
+
+
+def test_figure_json_is_compact_and_attribute_safe(archive):
+    chart = seed_charts(archive)[0]
+    text = figure_json(chart.figure)
+    assert ", " not in text and ": " not in text
+    html = chart_html(chart)
+    assert "</script" not in html.lower()
+    start = html.index('data-figure="') + len('data-figure="')
+    assert '"' not in html[start:html.index('"', start)]
+
+
+def test_raw_html_in_the_narrative_is_shown_as_text():
+    assert _escape_html("a <script>alert(1)</script> `<b>`") == "a &lt;script>alert(1)&lt;/script> `<b>`"
