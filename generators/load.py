@@ -184,7 +184,11 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
     if not isinstance(sample, bool):
         problems.add(path, f"front matter 'sample' 应为 true 或 false，实际为 {sample!r}")
     watchlists = []
-    for i, item in enumerate(meta.get("watchlists") or []):
+    raw_watchlists = meta.get("watchlists") or []
+    if not isinstance(raw_watchlists, list):
+        problems.add(path, "front matter 'watchlists' 应为列表，每项含 name 与 companies")
+        raw_watchlists = []
+    for i, item in enumerate(raw_watchlists):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("companies"), list):
             problems.add(path, f"front matter 'watchlists' 第 {i + 1} 项应含 name 与 companies 列表")
             continue

@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 
 from .charts import Chart, figure_json
+from .compute import Correction
 from .model import Issue
 from .units import pct
 
@@ -33,14 +34,20 @@ def rel_link(from_path: str, to_path: str) -> str:
     return "../" * up + to_path
 
 
-def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, next_: Issue | None) -> str:
-    """The complete Markdown page of one issue."""
+def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
+                   corrections: Sequence[Correction] = ()) -> str:
+    """The complete Markdown page of one issue, as it stood when published.
+
+    It depends only on this issue and earlier ones, so adding next week's snapshot leaves it
+    byte-for-byte the same: the "next issue" link is filled in at build time (``link_next``).
+    """
     here = issue_path(issue)
     parts = [
         _front_matter(issue),
         f"# {_text(issue.title)}\n",
         _meta_line(issue),
-        _pager(here, prev, next_, "top"),
+        _pager(prev, "top"),
+        _corrections(corrections),
     ]
     if issue.sample:
         parts.append('!!! warning "示例数据"\n    本期正文为演示用的示例文字，并非真实研报内容；数据与图表中标注“示例数据”的部分同样为示例。\n')
@@ -50,7 +57,7 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, ne
     parts.append("## 图表\n")
     parts.extend(chart_html(c) for c in charts)
     parts.append(_footer(here))
-    parts.append(_pager(here, prev, next_, "bottom"))
+    parts.append(_pager(prev, "bottom"))
     return "\n".join(p for p in parts if p)
 
 
@@ -76,18 +83,41 @@ def _meta_line(issue: Issue) -> str:
     return '<p class="wk-meta">' + " · ".join(items) + "</p>\n"
 
 
-def _pager(here: str, prev: Issue | None, next_: Issue | None, where: str) -> str:
-    def link(issue: Issue | None, rel: str, label: str) -> str:
-        if issue is None:
-            return f'<span class="wk-pager-{rel} wk-pager-none">{label}：无</span>'
-        href = html.escape(_url_of(here, issue))
-        return (f'<a class="wk-pager-{rel}" rel="{rel}" href="{href}">{label}：{issue.date:%Y-%m-%d} '
-                f"{_text(issue.title)}</a>")
+NEXT_PLACEHOLDER = '<span class="wk-pager-next wk-pager-none">下一期 →：尚未发布</span>'
+
+
+def _pager(prev: Issue | None, where: str) -> str:
     return (f'<nav class="wk-pager wk-pager--{where}" aria-label="上一期与下一期" data-search-exclude>'
-            f"{link(prev, 'prev', '← 上一期')}{link(next_, 'next', '下一期 →')}</nav>\n")
+            f"{_pager_link(prev, 'prev', '← 上一期')}{NEXT_PLACEHOLDER}</nav>\n")
 
 
-def _url_of(here: str, issue: Issue) -> str:
+def _pager_link(issue: Issue | None, rel: str, label: str) -> str:
+    if issue is None:
+        return f'<span class="wk-pager-{rel} wk-pager-none">{label}：无</span>'
+    href = html.escape(_url_of(issue))
+    return (f'<a class="wk-pager-{rel}" rel="{rel}" href="{href}">{label}：{issue.date:%Y-%m-%d} '
+            f"{_text(issue.title)}</a>")
+
+
+def link_next(page_html: str, next_: Issue | None) -> str:
+    """Fill in an issue page's "next issue" link at build time (the Markdown says 尚未发布)."""
+    if next_ is None:
+        return page_html
+    return page_html.replace(NEXT_PLACEHOLDER, _pager_link(next_, "next", "下一期 →"))
+
+
+def _corrections(corrections: Sequence[Correction]) -> str:
+    """A visible 更正 note: which earlier value this issue's data replaces, and when it was published."""
+    if not corrections:
+        return ""
+    lines = ['!!! note "更正"', "    本期数据更正了往期已发布的数值：", ""]
+    for c in corrections:
+        lines.append(f"    - {c.published:%Y-%m-%d} 期{_text(c.dataset)}，{_text(c.entity)}（{_text(c.when)}）："
+                     f"{_text(c.old)} 更正为 {_text(c.new)}")
+    return "\n".join(lines) + "\n"
+
+
+def _url_of(issue: Issue) -> str:
     # Pages render at /issues/<date>/, so a sibling issue is one level up.
     return f"../{issue.slug}/"
 
