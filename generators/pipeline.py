@@ -9,7 +9,7 @@ from .compute import History, corrections
 from .docs_pages import schema_markdown
 from .load import load_archive
 from .model import Archive, Issue
-from .render import issue_markdown, issue_path
+from .render import issue_markdown, issue_path, link_text
 
 
 @dataclass
@@ -56,7 +56,7 @@ def latest_markdown(issue: Issue) -> str:
     target = f"../issues/{issue.slug}/"
     return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n# 最新一期\n\n"
             f'<meta http-equiv="refresh" content="0; url={target}">\n\n'
-            f"最新一期是 [{issue.date:%Y-%m-%d}：{issue.title.replace('[', '［').replace(']', '］')}](issues/{issue.slug}.md)。\n")
+            f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}](issues/{issue.slug}.md)。\n")
 
 
 def search_words(archive: Archive) -> list[str]:

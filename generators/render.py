@@ -62,9 +62,11 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
 
 
 def _front_matter(issue: Issue) -> str:
+    # Material puts page.meta.title and .description into <title>, the header and a <meta>
+    # attribute without escaping them, so they are stored escaped.
     meta = {
-        "title": issue.full_title,
-        "description": issue.lead,
+        "title": html.escape(issue.full_title, quote=True),
+        "description": html.escape(issue.lead, quote=True),
         "issue_date": issue.slug,
     }
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
@@ -188,17 +190,43 @@ def _text(value: str) -> str:
     return html.escape(value, quote=True).replace("\n", " ")
 
 
+def link_text(value: str) -> str:
+    """Analyst text as the text of a Markdown link: escaped HTML, no brackets or Markdown syntax."""
+    return re.sub(r"([\\`*_{}\[\]])", r"\\\1", _text(value))
+
+
+_LINK_TARGET = re.compile(r"(\]\(\s*|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*)([^\s)]+)", re.M)
+_SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _safe_links(markdown: str) -> str:
+    """Turn a link to javascript:, data: or any other non-web scheme into a dead '#' link."""
+    def fix(m: re.Match) -> str:
+        target = re.sub(r"[\x00-\x20]", "", html.unescape(m.group(2))).lower()
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):", target)
+        if scheme and scheme.group(1) not in _SAFE_SCHEMES:
+            return m.group(1) + "#"
+        return m.group(0)
+    return _LINK_TARGET.sub(fix, markdown)
+
+
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 
 
 def _escape_html(markdown: str) -> str:
-    """Escape raw HTML in Markdown (outside code spans) so it shows as text, never runs."""
+    """Escape raw HTML in Markdown (outside code spans) so it shows as text, never runs.
+
+    ``{`` is escaped too: attr_list would otherwise turn ``{: onclick=…}`` into an attribute.
+    """
+    def plain(text: str) -> str:
+        return _safe_links(text.replace("<", "&lt;").replace("{", "&#123;"))
+
     out, last = [], 0
     for m in _CODE.finditer(markdown):
-        out.append(markdown[last:m.start()].replace("<", "&lt;"))
+        out.append(plain(markdown[last:m.start()]))
         out.append(m.group(0))
         last = m.end()
-    out.append(markdown[last:].replace("<", "&lt;"))
+    out.append(plain(markdown[last:]))
     return "".join(out)
 
 
