@@ -145,9 +145,11 @@ def _risks(issue: Issue) -> str:
 
 
 def _footer(here: str) -> str:
-    return (f'<p class="wk-legal" data-search-exclude>本页内容仅供参考，不构成投资建议。'
-            f'<a href="{rel_link(here, DISCLAIMER)}">分析师声明与免责声明</a> · '
-            f'<a href="{rel_link(here, RATINGS)}">投资评级说明</a></p>\n')
+    # markdown="span": the links are Markdown, so MkDocs checks and rewrites them (raw HTML
+    # links are left as written, and "../about/disclaimer.md" does not exist in the built site).
+    return (f'<p class="wk-legal" data-search-exclude markdown="span">本页内容仅供参考，不构成投资建议。'
+            f'[分析师声明与免责声明]({rel_link(here, DISCLAIMER)}) · '
+            f'[投资评级说明]({rel_link(here, RATINGS)})</p>\n')
 
 
 def chart_html(chart: Chart) -> str:

@@ -323,3 +323,14 @@ def test_bom_crlf_and_full_width_punctuation_are_normalised_not_kept(tmp_path):
     assert list(stocks.columns)[0] == "name"                    # the BOM is not part of the header
     assert "ＡＭＤ（超威），“半导体”" in list(stocks["name"])     # text is kept as the analyst wrote it
     assert "\r" not in snapshot.issue.body
+
+
+def test_the_data_page_says_which_unusual_inputs_are_accepted_and_which_rejected():
+    from generators.docs_pages import schema_markdown
+
+    page = schema_markdown()
+    section = page[page.index("## 接受与拒绝的输入"):page.index("## 图表代号")]
+    for accepted in ("BOM", "CRLF", "全角标点"):
+        assert next(l for l in section.splitlines() if accepted in l).split("|")[2].strip() == "接受", accepted
+    for rejected in ("全角数字", "千位分隔符", "GBK", "YAML 标签", "符号链接"):
+        assert next(l for l in section.splitlines() if rejected in l).split("|")[2].strip() == "拒绝", rejected
