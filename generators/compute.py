@@ -7,6 +7,7 @@ stay constant as the archive grows.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -35,3 +36,49 @@ class History:
             rows = rows[rows[spec.date_column] > issue_date - timedelta(days=days)]
         rows = rows.drop_duplicates(list(spec.key), keep="last")
         return rows.reset_index(drop=True)
+
+
+# The value a later snapshot may correct, per dataset. Stocks are a new week's moves, not a
+# restatement; a month's downloads marked incomplete are expected to change every week.
+CORRECTABLE = {"visits": "visits", "gpu_prices": "price", "downloads": "downloads"}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A value of an earlier issue that this issue's snapshot replaces."""
+
+    dataset: str        # the dataset's title, e.g. 网站访问量
+    entity: str         # e.g. ChatGPT, or H100 二手
+    when: str           # the row's date or month
+    old: str
+    new: str
+    published: date     # the issue that published the old value
+
+
+def corrections(archive: Archive, issue_date: date) -> list[Correction]:
+    """Rows of the issue of ``issue_date`` that restate a different value for an earlier key."""
+    found: list[Correction] = []
+    for name, value in CORRECTABLE.items():
+        spec = DATASET_BY_NAME[name]
+        stacked = archive.stacked(name)
+        if stacked.empty:
+            continue
+        earlier = stacked[stacked["issue"] < issue_date].drop_duplicates(list(spec.key), keep="last")
+        current = stacked[stacked["issue"] == issue_date]
+        if earlier.empty or current.empty:
+            continue
+        merged = current.merge(earlier, on=list(spec.key), suffixes=("", "_old"))
+        for row in merged.itertuples(index=False):
+            row = row._asdict()
+            if row[value] == row[f"{value}_old"] or (name == "downloads" and not row["complete_old"]):
+                continue
+            entity = str(row[spec.key[0]]) + (f" {'新品' if row['condition'] == 'new' else '二手'}" if name == "gpu_prices" else "")
+            day = row[spec.date_column]
+            when = f"{day:%Y-%m}" if spec.date_column == "month" else f"{day:%Y-%m-%d}"
+            found.append(Correction(spec.title, entity, when, _number(row[f"{value}_old"]), _number(row[value]),
+                                    row["issue_old"]))
+    return found
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else str(value)

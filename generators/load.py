@@ -20,10 +20,12 @@ from .errors import Problems
 from .model import Archive, Issue, Period, Snapshot, Watchlist
 from .schema import DATASETS, ISSUE_FIELD_NAMES, ISSUE_FILE, REQUIRED_FIELDS, Column, Dataset
 
-FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+# re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
+FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+MONTH_RE = re.compile(r"^\d{4}-\d{2}$", re.ASCII)
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
 PRICE_LOOKBACK_DAYS = 7
 IGNORED_TOP_LEVEL = {"README.md", "entities.yaml"}
@@ -113,7 +115,10 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
         return None
     meta = post.metadata
     if not isinstance(meta, dict) or not meta:
-        problems.add(path, "缺少 front matter（文件须以 --- 开头的 YAML 元数据块开始）")
+        if text.startswith("---"):  # python-frontmatter turns a list or scalar block into {}
+            problems.add(path, "front matter 为空，或不是“项: 值”的映射")
+        else:
+            problems.add(path, "缺少 front matter（文件须以 --- 开头的 YAML 元数据块开始）")
         return None
     ok = True
     for key in REQUIRED_FIELDS:
@@ -179,7 +184,11 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
     if not isinstance(sample, bool):
         problems.add(path, f"front matter 'sample' 应为 true 或 false，实际为 {sample!r}")
     watchlists = []
-    for i, item in enumerate(meta.get("watchlists") or []):
+    raw_watchlists = meta.get("watchlists") or []
+    if not isinstance(raw_watchlists, list):
+        problems.add(path, "front matter 'watchlists' 应为列表，每项含 name 与 companies")
+        raw_watchlists = []
+    for i, item in enumerate(raw_watchlists):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("companies"), list):
             problems.add(path, f"front matter 'watchlists' 第 {i + 1} 项应含 name 与 companies 列表")
             continue
@@ -314,7 +323,7 @@ def _check_duplicates(path: Path, frame: pd.DataFrame, dataset: Dataset, problem
     for record in frame[["_line", *dataset.key]].itertuples(index=False):
         line, key = record[0], tuple(record[1:])
         if key in seen:
-            label = "、".join(f"{k}={_fmt(v)}" for k, v in zip(dataset.key, key))
+            label = "、".join(f"{k}={_fmt(v, dataset.column(k).kind)}" for k, v in zip(dataset.key, key))
             problems.add(path, f"重复的行：{label} 已在第 {seen[key]} 行出现", line=line, column=dataset.key[0])
         else:
             seen[key] = line
@@ -340,10 +349,11 @@ def _check_dates(path: Path, frame: pd.DataFrame, dataset: Dataset, issue: Issue
             inside = day <= window.end and month_end >= window.start
         else:
             inside = day in window
+        shown = ("月份 " if dataset.date_column == "month" else "日期 ") + _fmt(day, dataset.column(dataset.date_column).kind)
         if day > issue.date:
-            problems.add(path, f"日期 {_fmt(day)} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
+            problems.add(path, f"{shown} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
         elif not inside:
-            problems.add(path, f"日期 {_fmt(day)} 不在 {where}内", line=line, column=dataset.date_column)
+            problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column)
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -355,12 +365,19 @@ def _read_text(path: Path, problems: Problems) -> str | None:
         problems.add(path, f"无法读取：{exc.strerror}")
         return None
     try:
-        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.add(path, "不是 UTF-8 编码（可能是 Excel 保存的 GBK）", line=line,
                      hint="在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”")
         return None
+    control = CONTROL_RE.search(text)
+    if control:
+        # NUL and other control characters come from damaged exports; they would reach the page unseen.
+        problems.add(path, "含有 NUL 等控制字符", line=text.count("\n", 0, control.start()) + 1,
+                     hint="请从表格软件重新导出为 CSV UTF-8")
+        return None
+    return text
 
 
 def _folder_date(folder: Path, problems: Problems) -> date | None:
@@ -391,7 +408,7 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, kind: str = "") -> str:
     if isinstance(value, date):
-        return value.isoformat()
+        return f"{value:%Y-%m}" if kind == "month" else value.isoformat()
     return str(value)

@@ -1,7 +1,7 @@
 """mkdocs-macros module: what hand-written pages (home, about) may embed from the data."""
 from __future__ import annotations
 
-from .render import chart_html
+from .render import chart_html, link_text
 
 
 def define_env(env) -> None:
@@ -9,6 +9,9 @@ def define_env(env) -> None:
 
     def site():
         return env.conf["extra"]["weekly"]
+
+    # Analyst text in a Markdown page: escaped HTML and Markdown syntax (a title cannot end a link).
+    env.filter(link_text)
 
     @env.macro
     def latest_issue():

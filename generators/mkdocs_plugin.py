@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from .errors import DataError
 from .pipeline import Site, jieba_dictionary, run, write
+from .render import link_next
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 
@@ -61,6 +62,13 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
             files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
         return files
+
+    def on_page_content(self, html, *, page, config, files):
+        # The issue Markdown never changes once published; its "next issue" link is added here.
+        rel = page.file.src_uri
+        if rel.startswith("issues/") and rel.endswith(".md"):
+            return link_next(html, self.site.issue_after(rel[len("issues/"):-len(".md")]))
+        return html
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

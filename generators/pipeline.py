@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .charts import Chart, build_charts
-from .compute import History
+from .compute import History, corrections
 from .docs_pages import schema_markdown
 from .load import load_archive
 from .model import Archive, Issue
-from .render import issue_markdown, issue_path
+from .render import issue_markdown, issue_path, link_text
 
 
 @dataclass
@@ -25,6 +25,12 @@ class Site:
     def latest(self) -> Issue:
         return self.archive.issues[-1]
 
+    def issue_after(self, slug: str) -> Issue | None:
+        """The issue published after the one of ``slug`` (None for the newest or an unknown slug)."""
+        slugs = [i.slug for i in self.archive.issues]
+        index = slugs.index(slug) if slug in slugs else len(slugs)
+        return self.archive.issues[index + 1] if index + 1 < len(slugs) else None
+
 
 def generate(archive: Archive) -> Site:
     """Every generated page of the site, from a validated archive."""
@@ -38,8 +44,7 @@ def generate(archive: Archive) -> Site:
         charts = build_charts(issue, {k: v for k, v in frames.items() if v is not None})
         site.charts[issue.slug] = charts
         prev = issues[i - 1] if i > 0 else None
-        next_ = issues[i + 1] if i + 1 < len(issues) else None
-        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_)
+        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, corrections(archive, issue.date))
     site.pages["data.md"] = schema_markdown()
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.words = search_words(archive)
@@ -51,7 +56,7 @@ def latest_markdown(issue: Issue) -> str:
     target = f"../issues/{issue.slug}/"
     return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n# 最新一期\n\n"
             f'<meta http-equiv="refresh" content="0; url={target}">\n\n'
-            f"最新一期是 [{issue.date:%Y-%m-%d}：{issue.title.replace('[', '［').replace(']', '］')}](issues/{issue.slug}.md)。\n")
+            f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}](issues/{issue.slug}.md)。\n")
 
 
 def search_words(archive: Archive) -> list[str]:

@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 
 from .charts import Chart, figure_json
+from .compute import Correction
 from .model import Issue
 from .units import pct
 
@@ -33,14 +34,20 @@ def rel_link(from_path: str, to_path: str) -> str:
     return "../" * up + to_path
 
 
-def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, next_: Issue | None) -> str:
-    """The complete Markdown page of one issue."""
+def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
+                   corrections: Sequence[Correction] = ()) -> str:
+    """The complete Markdown page of one issue, as it stood when published.
+
+    It depends only on this issue and earlier ones, so adding next week's snapshot leaves it
+    byte-for-byte the same: the "next issue" link is filled in at build time (``link_next``).
+    """
     here = issue_path(issue)
     parts = [
         _front_matter(issue),
         f"# {_text(issue.title)}\n",
         _meta_line(issue),
-        _pager(here, prev, next_, "top"),
+        _pager(prev, "top"),
+        _corrections(corrections),
     ]
     if issue.sample:
         parts.append('!!! warning "示例数据"\n    本期正文为演示用的示例文字，并非真实研报内容；数据与图表中标注“示例数据”的部分同样为示例。\n')
@@ -50,14 +57,16 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, ne
     parts.append("## 图表\n")
     parts.extend(chart_html(c) for c in charts)
     parts.append(_footer(here))
-    parts.append(_pager(here, prev, next_, "bottom"))
+    parts.append(_pager(prev, "bottom"))
     return "\n".join(p for p in parts if p)
 
 
 def _front_matter(issue: Issue) -> str:
+    # Material puts page.meta.title and .description into <title>, the header and a <meta>
+    # attribute without escaping them, so they are stored escaped.
     meta = {
-        "title": issue.full_title,
-        "description": issue.lead,
+        "title": html.escape(issue.full_title, quote=True),
+        "description": html.escape(issue.lead, quote=True),
         "issue_date": issue.slug,
     }
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
@@ -76,18 +85,41 @@ def _meta_line(issue: Issue) -> str:
     return '<p class="wk-meta">' + " · ".join(items) + "</p>\n"
 
 
-def _pager(here: str, prev: Issue | None, next_: Issue | None, where: str) -> str:
-    def link(issue: Issue | None, rel: str, label: str) -> str:
-        if issue is None:
-            return f'<span class="wk-pager-{rel} wk-pager-none">{label}：无</span>'
-        href = html.escape(_url_of(here, issue))
-        return (f'<a class="wk-pager-{rel}" rel="{rel}" href="{href}">{label}：{issue.date:%Y-%m-%d} '
-                f"{_text(issue.title)}</a>")
+NEXT_PLACEHOLDER = '<span class="wk-pager-next wk-pager-none">下一期 →：尚未发布</span>'
+
+
+def _pager(prev: Issue | None, where: str) -> str:
     return (f'<nav class="wk-pager wk-pager--{where}" aria-label="上一期与下一期" data-search-exclude>'
-            f"{link(prev, 'prev', '← 上一期')}{link(next_, 'next', '下一期 →')}</nav>\n")
+            f"{_pager_link(prev, 'prev', '← 上一期')}{NEXT_PLACEHOLDER}</nav>\n")
 
 
-def _url_of(here: str, issue: Issue) -> str:
+def _pager_link(issue: Issue | None, rel: str, label: str) -> str:
+    if issue is None:
+        return f'<span class="wk-pager-{rel} wk-pager-none">{label}：无</span>'
+    href = html.escape(_url_of(issue))
+    return (f'<a class="wk-pager-{rel}" rel="{rel}" href="{href}">{label}：{issue.date:%Y-%m-%d} '
+            f"{_text(issue.title)}</a>")
+
+
+def link_next(page_html: str, next_: Issue | None) -> str:
+    """Fill in an issue page's "next issue" link at build time (the Markdown says 尚未发布)."""
+    if next_ is None:
+        return page_html
+    return page_html.replace(NEXT_PLACEHOLDER, _pager_link(next_, "next", "下一期 →"))
+
+
+def _corrections(corrections: Sequence[Correction]) -> str:
+    """A visible 更正 note: which earlier value this issue's data replaces, and when it was published."""
+    if not corrections:
+        return ""
+    lines = ['!!! note "更正"', "    本期数据更正了往期已发布的数值：", ""]
+    for c in corrections:
+        lines.append(f"    - {c.published:%Y-%m-%d} 期{_text(c.dataset)}，{_text(c.entity)}（{_text(c.when)}）："
+                     f"{_text(c.old)} 更正为 {_text(c.new)}")
+    return "\n".join(lines) + "\n"
+
+
+def _url_of(issue: Issue) -> str:
     # Pages render at /issues/<date>/, so a sibling issue is one level up.
     return f"../{issue.slug}/"
 
@@ -113,9 +145,11 @@ def _risks(issue: Issue) -> str:
 
 
 def _footer(here: str) -> str:
-    return (f'<p class="wk-legal" data-search-exclude>本页内容仅供参考，不构成投资建议。'
-            f'<a href="{rel_link(here, DISCLAIMER)}">分析师声明与免责声明</a> · '
-            f'<a href="{rel_link(here, RATINGS)}">投资评级说明</a></p>\n')
+    # markdown="span": the links are Markdown, so MkDocs checks and rewrites them (raw HTML
+    # links are left as written, and "../about/disclaimer.md" does not exist in the built site).
+    return (f'<p class="wk-legal" data-search-exclude markdown="span">本页内容仅供参考，不构成投资建议。'
+            f'[分析师声明与免责声明]({rel_link(here, DISCLAIMER)}) · '
+            f'[投资评级说明]({rel_link(here, RATINGS)})</p>\n')
 
 
 def chart_html(chart: Chart) -> str:
@@ -158,17 +192,43 @@ def _text(value: str) -> str:
     return html.escape(value, quote=True).replace("\n", " ")
 
 
+def link_text(value: str) -> str:
+    """Analyst text as the text of a Markdown link: escaped HTML, no brackets or Markdown syntax."""
+    return re.sub(r"([\\`*_{}\[\]])", r"\\\1", _text(value))
+
+
+_LINK_TARGET = re.compile(r"(\]\(\s*|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*)([^\s)]+)", re.M)
+_SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _safe_links(markdown: str) -> str:
+    """Turn a link to javascript:, data: or any other non-web scheme into a dead '#' link."""
+    def fix(m: re.Match) -> str:
+        target = re.sub(r"[\x00-\x20]", "", html.unescape(m.group(2))).lower()
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):", target)
+        if scheme and scheme.group(1) not in _SAFE_SCHEMES:
+            return m.group(1) + "#"
+        return m.group(0)
+    return _LINK_TARGET.sub(fix, markdown)
+
+
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 
 
 def _escape_html(markdown: str) -> str:
-    """Escape raw HTML in Markdown (outside code spans) so it shows as text, never runs."""
+    """Escape raw HTML in Markdown (outside code spans) so it shows as text, never runs.
+
+    ``{`` is escaped too: attr_list would otherwise turn ``{: onclick=…}`` into an attribute.
+    """
+    def plain(text: str) -> str:
+        return _safe_links(text.replace("<", "&lt;").replace("{", "&#123;"))
+
     out, last = [], 0
     for m in _CODE.finditer(markdown):
-        out.append(markdown[last:m.start()].replace("<", "&lt;"))
+        out.append(plain(markdown[last:m.start()]))
         out.append(m.group(0))
         last = m.end()
-    out.append(markdown[last:].replace("<", "&lt;"))
+    out.append(plain(markdown[last:]))
     return "".join(out)
 
 

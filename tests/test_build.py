@@ -38,8 +38,9 @@ def test_seed_page_shows_both_watch_lists_and_every_risk(built_site):
 def test_every_issue_links_to_the_site_wide_disclaimer_and_ratings_pages(built_site):
     for page in (built_site / "issues").glob("*/index.html"):
         html = page.read_text(encoding="utf-8")
-        assert 'href="../../about/disclaimer/"' in html
-        assert 'href="../../about/ratings/"' in html
+        # the footer's own links (not only the navigation's) lead to the built pages
+        assert '<a href="../../about/disclaimer/">分析师声明与免责声明</a>' in html
+        assert '<a href="../../about/ratings/">投资评级说明</a>' in html
         assert "投资评级声明" not in html and "一般声明" not in html
     assert "买入" in (built_site / "about" / "ratings" / "index.html").read_text(encoding="utf-8")
 
@@ -52,6 +53,8 @@ def test_issues_link_to_previous_and_next_in_date_order(built_site):
         nxt = re.search(r'rel="next" href="\.\./([\d-]+)/"', html)
         assert (prev.group(1) if prev else None) == (dates[i - 1] if i else None)
         assert (nxt.group(1) if nxt else None) == (dates[i + 1] if i + 1 < len(dates) else None)
+        # the next link is filled in at build time; only the newest issue still says so
+        assert ("下一期 →：尚未发布" in html) == (i + 1 == len(dates))
 
 
 def test_sample_issues_and_sample_charts_say_so_on_the_page(built_site):
