@@ -111,12 +111,13 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
 
     例：weekly build --site-dir site --as-of "2024-11-22 09:00"
     """
-    from .load import load_archive
+    from .load import load_archive, public_archive
 
     started = time.perf_counter()
     click.echo("① 校验数据 …")
     try:
         archive = load_archive(data_dir)
+        public_archive(archive, as_of, data_dir)
     except DataError as exc:
         _fail_data(exc)
     click.echo(f"   {len(archive.snapshots)} 期数据通过校验；按 {as_of:%Y-%m-%d %H:%M}（北京时间）构建")

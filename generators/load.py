@@ -38,8 +38,11 @@ def load_archive(data_dir: Path, as_of: datetime | None = None) -> Archive:
     dropped, so no later stage can leak them. ``None`` keeps every snapshot (``weekly check``).
     """
     archive = _load_all(data_dir)
-    if as_of is None:
-        return archive
+    return archive if as_of is None else public_archive(archive, as_of, data_dir)
+
+
+def public_archive(archive: Archive, as_of: datetime, data_dir: Path) -> Archive:
+    """The issues readers may see at ``as_of``; DataError when that leaves none."""
     public = archive.public(as_of)
     if not public.snapshots:
         problems = Problems(Path(data_dir))
