@@ -19,8 +19,8 @@ from generators.model import BEIJING
 
 EMBARGOED = "2024-11-29"
 DRAFT = "2024-12-06"
-CANARIES = ["CANARY-XJ9Q", "金丝雀科技", "金丝雀标签", "CanaryChat", "77.7123", "98765.4321", EMBARGOED]
-DRAFT_CANARIES = ["DRAFT-CANARY-7Z", "草稿金丝雀", DRAFT]
+CANARIES = ["CANARY-XJ9Q", "金丝雀科技", "金丝雀标签", "CanaryChat", "77.7123", "98765.4321", f"issues/{EMBARGOED}"]
+DRAFT_CANARIES = ["DRAFT-CANARY-7Z", "草稿金丝雀", f"issues/{DRAFT}"]
 
 
 def write_issue(data: Path, day: str, *, title: str, lead: str, body: str, front: str = "") -> Path:
