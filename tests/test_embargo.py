@@ -178,3 +178,40 @@ def test_as_of_must_be_a_beijing_time_to_the_minute(tmp_path):
     result = weekly("build", "--as-of", "2024-11-29T09:00+08:00")
     assert result.returncode == 2
     assert "Invalid value for '--as-of': 应为 YYYY-MM-DD HH:MM，实际为 '2024-11-29T09:00+08:00'" in result.stderr
+
+
+def test_the_data_page_documents_publish_at_and_draft():
+    from generators.docs_pages import schema_markdown
+
+    page = schema_markdown()
+    assert "| `publish_at` | 时间 YYYY-MM-DD HH:MM | 否 |" in page
+    assert "| `draft` | true / false | 否 |" in page
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-11-29 08:00", datetime(2024, 11, 29, 8, 0, tzinfo=BEIJING)),
+    ("preview", None),     # `weekly serve`: the analyst's local preview shows everything
+])
+def test_the_mkdocs_plugin_reads_the_moment_from_weekly_as_of(monkeypatch, value, expected):
+    from generators.mkdocs_plugin import WeeklyPlugin
+
+    monkeypatch.setenv("WEEKLY_AS_OF", value)
+    assert WeeklyPlugin()._as_of() == expected
+
+
+def test_a_plain_mkdocs_build_embargoes_as_of_now(monkeypatch):
+    from generators.mkdocs_plugin import WeeklyPlugin
+
+    monkeypatch.delenv("WEEKLY_AS_OF", raising=False)
+    moment = WeeklyPlugin()._as_of()
+    assert moment.tzinfo == BEIJING and abs((datetime.now(BEIJING) - moment).total_seconds()) < 60
+
+
+def test_a_malformed_weekly_as_of_stops_the_build(monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    from generators.mkdocs_plugin import WeeklyPlugin
+
+    monkeypatch.setenv("WEEKLY_AS_OF", "tomorrow")
+    with pytest.raises(PluginError, match=r"^WEEKLY_AS_OF：应为 YYYY-MM-DD HH:MM，实际为 'tomorrow'$"):
+        WeeklyPlugin()._as_of()
