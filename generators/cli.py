@@ -9,7 +9,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -17,6 +17,33 @@ import click
 from .errors import DataError
 
 DEFAULT_DATA = "data"
+
+
+def _as_of(ctx, param, value: str | None) -> datetime:
+    """--as-of 'YYYY-MM-DD HH:MM' (Beijing time); default now."""
+    from .load import now_in_beijing, parse_time
+
+    if value is None:
+        return now_in_beijing().replace(second=0, microsecond=0)
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+AS_OF = click.option("--as-of", "as_of", callback=_as_of, metavar="'YYYY-MM-DD HH:MM'",
+                     help="按北京时间这一刻构建：未到发布时间的期与草稿都不出现（默认：现在）")
+
+
+def _embargoed(archive, as_of: datetime) -> list[str]:
+    """One line per issue that a build at ``as_of`` leaves out, saying why."""
+    lines = []
+    for issue in archive.issues:
+        if issue.draft:
+            lines.append(f"   {issue.date}：草稿（draft: true），不会发布")
+        elif not issue.is_public(as_of):
+            lines.append(f"   {issue.date}：将于 {issue.publication_time:%Y-%m-%d %H:%M}（北京时间）发布，此前构建不含本期")
+    return lines
 
 
 def _fail_data(exc: DataError) -> None:
@@ -34,8 +61,9 @@ def main() -> None:
 @main.command()
 @click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path),
               help="数据文件夹")
-def check(data_dir: Path) -> None:
-    """校验每一期数据；有问题时逐条列出文件、行和列，并以 1 退出。
+@AS_OF
+def check(data_dir: Path, as_of: datetime) -> None:
+    """校验每一期数据（包括未到发布时间的期和草稿）；有问题时逐条列出文件、行和列，并以 1 退出。
 
     例：weekly check --data data
     """
@@ -46,12 +74,15 @@ def check(data_dir: Path) -> None:
     except DataError as exc:
         _fail_data(exc)
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
+    for line in _embargoed(archive, as_of):
+        click.echo(line)
 
 
 @main.command()
 @click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="输出文件夹")
-def render(data_dir: Path, out_dir: Path) -> None:
+@AS_OF
+def render(data_dir: Path, out_dir: Path, as_of: datetime) -> None:
     """只生成 Markdown 页面与图表数据，不构建网站。
 
     例：weekly render --out build/md
@@ -59,7 +90,7 @@ def render(data_dir: Path, out_dir: Path) -> None:
     from .pipeline import jieba_dictionary, run, write
 
     try:
-        site = run(data_dir)
+        site = run(data_dir, as_of)
     except DataError as exc:
         _fail_data(exc)
     written = write(site, out_dir)
@@ -72,26 +103,32 @@ def render(data_dir: Path, out_dir: Path) -> None:
 @click.option("--site-dir", default="site", show_default=True, type=click.Path(path_type=Path), help="网站输出文件夹")
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path))
 @click.option("--strict/--no-strict", default=True, show_default=True, help="警告视为错误")
-def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool) -> None:
+@AS_OF
+def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of: datetime) -> None:
     """校验、生成并构建网站；站点先写入临时文件夹，成功后才替换 site/。
 
-    例：weekly build --site-dir site
+    所有期都会校验，但只有到 --as-of 时已发布、且不是草稿的期进入网站。
+
+    例：weekly build --site-dir site --as-of "2024-11-22 09:00"
     """
-    from .load import load_archive
+    from .load import load_archive, public_archive
 
     started = time.perf_counter()
     click.echo("① 校验数据 …")
     try:
         archive = load_archive(data_dir)
+        public_archive(archive, as_of, data_dir)
     except DataError as exc:
         _fail_data(exc)
-    click.echo(f"   {len(archive.snapshots)} 期数据通过校验")
+    click.echo(f"   {len(archive.snapshots)} 期数据通过校验；按 {as_of:%Y-%m-%d %H:%M}（北京时间）构建")
+    for line in _embargoed(archive, as_of):
+        click.echo(line)
     click.echo("② 生成页面并构建网站 …")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        _mkdocs_build(config_file, data_dir, staging, strict)
+        _mkdocs_build(config_file, data_dir, staging, strict, as_of)
     except SystemExit:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -103,13 +140,14 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool) -> No
     click.echo(f"完成：{time.perf_counter() - started:.1f} 秒。")
 
 
-def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: bool) -> None:
+def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: bool, as_of: datetime) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     try:
         os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
+        os.environ["WEEKLY_AS_OF"] = f"{as_of:%Y-%m-%d %H:%M}"
         config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
@@ -136,15 +174,67 @@ def _swap_into_place(staging: Path, site_dir: Path) -> None:
 @click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True)
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
-def serve(data_dir: Path, config_file: str, dev_addr: str) -> None:
-    """本地预览，修改 data/ 或 docs/ 后自动重建。
+@click.option("--as-of", "as_of", default="preview", show_default=True, metavar="'YYYY-MM-DD HH:MM'",
+              help="默认 preview：预览包括未到发布时间的期和草稿；给出时间则与 build 相同")
+def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
+    """本地预览，修改 data/ 或 docs/ 后自动重建；默认也显示未发布的期和草稿（只在本机）。
 
     例：weekly serve
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from .load import PREVIEW
+
+    if as_of != PREVIEW:
+        as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
     os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
+    os.environ["WEEKLY_AS_OF"] = as_of
     mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+
+
+@main.command()
+@click.argument("day", required=False, metavar="[DATE]")
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@click.option("--carry/--empty", default=False, show_default=True,
+              help="--carry 沿用上一期的数值；默认清空，由分析师填写本周数值")
+def new(day: str | None, data_dir: Path, carry: bool) -> None:
+    """从最新一期复制出下一期的文件夹（默认日期：最新一期之后的周五），不会覆盖已有的期。
+
+    例：weekly new            （下周五）
+        weekly new 2024-11-29 --carry
+    """
+    from .load import FOLDER_RE
+    from .scaffold import coming_friday, scaffold_files
+
+    folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if data_dir.is_dir() else []
+    if not folders:
+        _usage(f"{data_dir} 下没有任何一期可作为模板")
+    seed = folders[-1]
+    seed_day = date.fromisoformat(seed.name)
+    if day is None:
+        target = coming_friday(seed_day)
+    else:
+        try:
+            target = date.fromisoformat(day)
+        except ValueError:
+            _usage(f"日期应为 YYYY-MM-DD，实际为 {day!r}")
+    folder = data_dir / target.isoformat()
+    if folder.exists():
+        _usage(f"{folder} 已存在，不会覆盖。要重新生成，请先删除或改名该文件夹。")
+    if target <= seed_day:
+        _usage(f"新一期的日期 {target} 应晚于最新一期 {seed_day}")
+    seed_files = {p.name: p.read_text(encoding="utf-8-sig") for p in sorted(seed.iterdir()) if p.is_file()}
+    files = scaffold_files(seed_files, seed_day, target, carry)
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    click.echo(f"已从 {seed} 创建 {folder}：" + "、".join(files))
+    click.echo(f"下一步：填写标题、导语、正文中“待填写”处{'' if carry else '和各 CSV 中空着的数值'}，然后运行 weekly check。")
+
+
+def _usage(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(2)
 
 
 @main.command()

@@ -5,7 +5,7 @@ from .charts import SPECS
 from .schema import DATASETS, ISSUE_FIELDS, ISSUE_FILE
 
 KIND = {"text": "文字", "number": "数字", "date": "日期 YYYY-MM-DD", "month": "月份 YYYY-MM", "bool": "true / false",
-        "choice": "类别", "period": "区间", "mapping": "映射", "list": "列表"}
+        "choice": "类别", "datetime": "时间 YYYY-MM-DD HH:MM", "period": "区间", "mapping": "映射", "list": "列表"}
 
 
 # What `weekly check` accepts and normalises vs rejects; tests/test_corpus.py holds a case for each line.

@@ -17,8 +17,8 @@ import pandas as pd
 import yaml
 
 from .errors import Problems
-from .model import Archive, Issue, Period, Snapshot, Watchlist
-from .schema import DATASETS, ISSUE_FIELD_NAMES, ISSUE_FILE, REQUIRED_FIELDS, Column, Dataset
+from .model import BEIJING, Archive, Issue, Period, Snapshot, Watchlist
+from .schema import DATASETS, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
 
 # re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
 FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -26,13 +26,46 @@ NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$", re.ASCII)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", re.ASCII)
 TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
 PRICE_LOOKBACK_DAYS = 7
+PREVIEW = "preview"   # WEEKLY_AS_OF value for a local preview that shows drafts and embargoed issues
 IGNORED_TOP_LEVEL = {"README.md", "entities.yaml"}
 
 
-def load_archive(data_dir: Path) -> Archive:
-    """Read and validate every snapshot under ``data_dir``; raise DataError on any problem."""
+def load_archive(data_dir: Path, as_of: datetime | None = None) -> Archive:
+    """Read and validate every snapshot under ``data_dir``; raise DataError on any problem.
+
+    With ``as_of``, drafts and issues whose publication time is later are validated and then
+    dropped, so no later stage can leak them. ``None`` keeps every snapshot (``weekly check``).
+    """
+    archive = _load_all(data_dir)
+    return archive if as_of is None else public_archive(archive, as_of, data_dir)
+
+
+def public_archive(archive: Archive, as_of: datetime, data_dir: Path) -> Archive:
+    """The issues readers may see at ``as_of``; DataError when that leaves none."""
+    public = archive.public(as_of)
+    if not public.snapshots:
+        problems = Problems(Path(data_dir))
+        problems.add(Path(data_dir), f"截至 {as_of:%Y-%m-%d %H:%M}（北京时间）还没有已发布的一期",
+                     hint="检查各期的 publish_at 与 draft，或用 --as-of 指定时间")
+        problems.raise_if_any()
+    return public
+
+
+def parse_time(text: str) -> datetime:
+    """'YYYY-MM-DD HH:MM' in Beijing time → an aware datetime; ValueError when malformed."""
+    if not TIME_RE.match(text.strip()):
+        raise ValueError(f"应为 YYYY-MM-DD HH:MM，实际为 {text!r}")
+    return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING)
+
+
+def now_in_beijing() -> datetime:
+    return datetime.now(BEIJING)
+
+
+def _load_all(data_dir: Path) -> Archive:
     data_dir = Path(data_dir)
     problems = Problems(data_dir)
     if not data_dir.is_dir():
@@ -113,6 +146,10 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
     except Exception as exc:  # python-frontmatter raises plain errors for odd delimiters
         problems.add(path, f"无法读取 front matter：{exc}")
         return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if PLACEHOLDER in line:
+            problems.add(path, f"还有“{PLACEHOLDER}”的模板文字：{line.strip()}", line=number,
+                         hint="写好这一处，或删去不需要的小节")
     meta = post.metadata
     if not isinstance(meta, dict) or not meta:
         if text.startswith("---"):  # python-frontmatter turns a list or scalar block into {}
@@ -205,6 +242,19 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
                 continue
             notes[key] = want_str_list(value, f"chart_notes.{key}")
     prices_as_of = want_date(meta["prices_as_of"], "prices_as_of") if meta.get("prices_as_of") else None
+    publish_at = None
+    if meta.get("publish_at") is not None:
+        raw = meta["publish_at"]
+        try:
+            # YAML reads an unquoted time with seconds as a naive datetime; both mean Beijing time.
+            publish_at = raw.replace(tzinfo=BEIJING) if isinstance(raw, datetime) else parse_time(str(raw))
+        except ValueError:
+            problems.add(path, f"front matter 'publish_at' 应为北京时间 YYYY-MM-DD HH:MM，实际为 {raw!r}",
+                         hint='写作 publish_at: "2024-11-22 09:00"')
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.add(path, f"front matter 'draft' 应为 true 或 false，实际为 {draft!r}")
+        draft = True   # an unreadable flag must never publish the issue
     issue = Issue(
         date=issue_date or day,
         title=want_text(meta["title"], "title"),
@@ -219,6 +269,8 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
         watchlists=tuple(watchlists),
         risks=want_str_list(meta.get("risks"), "risks"),
         chart_notes=notes,
+        publish_at=publish_at,
+        draft=draft,
     )
     return issue
 

@@ -1,13 +1,15 @@
 """The thin MkDocs layer: generate pages from data/ on every build and watch data/ in serve.
 
 ``on_config`` loads and validates the archive (a data error stops the build with one line
-per problem), generates every page, and hands jieba the names found in the data.
+per problem), leaves out drafts and embargoed issues (``WEEKLY_AS_OF``, default now),
+generates every page, and hands jieba the names found in the data.
 ``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``.
 """
 from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -17,6 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .errors import DataError
+from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
 from .render import link_next
 
@@ -37,7 +40,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
         try:
-            self.site = run(self.data_dir)
+            self.site = run(self.data_dir, self._as_of())
         except DataError as exc:
             raise PluginError("数据校验未通过：\n" + str(exc)) from None
         self.pages_dir = self.cache_dir / "docs"
@@ -46,6 +49,18 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
         return config
+
+    def _as_of(self) -> datetime | None:
+        """The embargo moment: WEEKLY_AS_OF ('YYYY-MM-DD HH:MM' Beijing time, or 'preview'), else now."""
+        value = os.environ.get("WEEKLY_AS_OF", "").strip()
+        if not value:
+            return now_in_beijing()
+        if value == PREVIEW:
+            return None
+        try:
+            return parse_time(value)
+        except ValueError as exc:
+            raise PluginError(f"WEEKLY_AS_OF：{exc}") from None
 
     def _use_dictionary(self, config) -> None:
         """Point Material's search at a jieba dictionary built from the names in data/."""

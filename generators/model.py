@@ -3,9 +3,14 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+from .schema import PUBLISH_HOUR, PUBLISH_WEEKDAY, TIMEZONE
+
+BEIJING = ZoneInfo(TIMEZONE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,20 @@ class Issue:
     watchlists: tuple[Watchlist, ...] = ()
     risks: tuple[str, ...] = ()
     chart_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    publish_at: datetime | None = None   # front-matter override, timezone-aware
+    draft: bool = False
+
+    @property
+    def publication_time(self) -> datetime:
+        """When the issue may be public: the override, or Friday 09:00 Beijing time of its week."""
+        if self.publish_at is not None:
+            return self.publish_at
+        friday = self.date + timedelta(days=PUBLISH_WEEKDAY - self.date.weekday())
+        return datetime.combine(friday, time(PUBLISH_HOUR), tzinfo=BEIJING)
+
+    def is_public(self, as_of: datetime) -> bool:
+        """True when the issue is no draft and its publication time has come by ``as_of``."""
+        return not self.draft and self.publication_time <= as_of
 
     @property
     def slug(self) -> str:
@@ -68,6 +87,10 @@ class Archive:
     """Every snapshot, oldest first."""
 
     snapshots: tuple[Snapshot, ...]
+
+    def public(self, as_of: datetime) -> Archive:
+        """The archive as readers may see it at ``as_of``: no drafts, nothing under embargo."""
+        return Archive(tuple(s for s in self.snapshots if s.issue.is_public(as_of)))
 
     @property
     def issues(self) -> tuple[Issue, ...]:

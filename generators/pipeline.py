@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from .charts import Chart, build_charts
@@ -91,6 +92,9 @@ def jieba_dictionary(words: list[str]) -> str:
     return "".join(f"{w} 100000 nz\n" for w in words if " " not in w and not w.isascii())
 
 
-def run(data_dir: Path) -> Site:
-    """Load and generate in one call (the CLI and the MkDocs plugin both use this)."""
-    return generate(load_archive(data_dir))
+def run(data_dir: Path, as_of: datetime | None = None) -> Site:
+    """Load and generate in one call (the CLI and the MkDocs plugin both use this).
+
+    ``as_of`` is the embargo: see ``load_archive``; ``None`` includes drafts (local preview only).
+    """
+    return generate(load_archive(data_dir, as_of))

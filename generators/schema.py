@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ISSUE_FILE = "issue.md"
+TIMEZONE = "Asia/Shanghai"   # publication times are Beijing time
+PUBLISH_WEEKDAY, PUBLISH_HOUR = 4, 9
+PLACEHOLDER = "待填写"   # `weekly new` marks what the analyst must write; `weekly check` rejects it   # default: Friday 09:00 of the issue's week
 ENTITIES_FILE = "entities.yaml"
 
 
@@ -139,6 +142,9 @@ ISSUE_FIELDS: tuple[Field, ...] = (
     Field("risks", "list", "风险提示，每条一项", required=False, example="[地缘政治风险]"),
     Field("chart_notes", "mapping", "各图表的“注”，键为图表代号（见下表）", required=False, example="{stocks: [以上市值……]}"),
     Field("sample", "bool", "正文是否为示例文字；true 时页面顶部标注“示例数据”", example="false"),
+    Field("publish_at", "datetime", "发布时间（北京时间）；到点之前构建的网站不含本期的任何内容。"
+          "不填则为本期所在周的周五 09:00", required=False, example='"2024-11-22 09:00"'),
+    Field("draft", "bool", "草稿：true 时本期不会出现在网站上（仍会校验）", required=False, example="false"),
 )
 ISSUE_FIELD_NAMES = {f.name for f in ISSUE_FIELDS}
 REQUIRED_FIELDS = tuple(f.name for f in ISSUE_FIELDS if f.required)

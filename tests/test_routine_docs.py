@@ -1,0 +1,61 @@
+"""The maintainers' routine page stays true to the CLI and the schema; the site is right for a Pages project site."""
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree
+
+import pytest
+
+from conftest import ROOT, copy_data, weekly
+from generators.cli import main
+from generators.schema import ISSUE_FIELD_NAMES, PUBLISH_HOUR, PUBLISH_WEEKDAY
+
+PAGE = ROOT / "docs" / "maintainers" / "weekly-routine.md"
+TEXT = PAGE.read_text(encoding="utf-8")
+WEEKDAYS = "周一 周二 周三 周四 周五 周六 周日".split()
+
+
+def test_routine_page_walks_through_new_check_serve_and_pull_request_in_order():
+    steps = [TEXT.index(marker) for marker in ("weekly new", "weekly check", "weekly serve", "pull request")]
+    assert steps == sorted(steps)
+
+
+def test_every_command_and_option_on_the_routine_page_exists():
+    mentioned = re.findall(r"weekly (\w+)((?: [^`\n]*)?)", TEXT)
+    assert mentioned
+    for command, rest in mentioned:
+        assert command in main.commands, command
+        options = {o for p in main.commands[command].params for o in p.opts}
+        for option in re.findall(r"--[\w-]+", rest):
+            assert option in options, f"weekly {command} {option}"
+
+
+def test_routine_page_states_the_embargo_rules_the_code_applies():
+    assert f"{WEEKDAYS[PUBLISH_WEEKDAY]} {PUBLISH_HOUR:02d}:00（北京时间）" in TEXT
+    for key in ("publish_at", "draft"):
+        assert key in ISSUE_FIELD_NAMES and f"`{key}" in TEXT
+
+
+@pytest.mark.build
+def test_routine_page_is_built_but_not_in_the_public_navigation(built_site):
+    assert (built_site / "maintainers" / "weekly-routine" / "index.html").exists()
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "weekly-routine" not in home
+
+
+@pytest.mark.build
+def test_pages_know_the_project_sites_url_even_without_a_trailing_slash(tmp_path):
+    # actions/configure-pages gives base_url without the trailing slash
+    site = tmp_path / "site"
+    url = "https://owner.github.io/suanli-weekly"
+    result = weekly("build", "--data", str(copy_data(tmp_path)), "--site-dir", str(site), env={"SITE_URL": url})
+    assert result.returncode == 0, result.stderr
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/suanli-weekly/assets/stylesheets/' in not_found     # works at any depth of a project site
+    assert 'src="/suanli-weekly/assets/vendor/plotly-basic-3.7.0.min.js"' in not_found
+    seed = (site / "issues" / "2024-11-22" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{url}/issues/2024-11-22/">' in seed
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ElementTree.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert f"{url}/issues/2024-11-22/" in locs and f"{url}/" in locs
+    assert all(loc.startswith(url + "/") for loc in locs)
