@@ -55,8 +55,8 @@ def latest_markdown(issue: Issue) -> str:
 
 
 def search_words(archive: Archive) -> list[str]:
-    """Names that jieba must keep whole: every entity in the data and every watch-list company."""
-    words: set[str] = set()
+    """Names that jieba must keep whole: every entity in the data and registry (aliases too), every watch-list company."""
+    words: set[str] = {n for e in archive.registry.entities for n in e.names}
     for snapshot in archive.snapshots:
         for name, column in (("stocks", "name"), ("visits", "product"), ("downloads", "app"), ("gpu_prices", "model")):
             frame = snapshot.tables.get(name)
