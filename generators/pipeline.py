@@ -7,6 +7,7 @@ from pathlib import Path
 from .charts import Chart, build_charts
 from .compute import History
 from .docs_pages import schema_markdown
+from .highlights import week_highlights
 from .load import load_archive
 from .model import Archive, Issue
 from .render import issue_markdown, issue_path
@@ -20,6 +21,7 @@ class Site:
     pages: dict[str, str] = field(default_factory=dict)
     charts: dict[str, list[Chart]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    highlights: dict[str, list] = field(default_factory=dict)
 
     @property
     def latest(self) -> Issue:
@@ -39,7 +41,11 @@ def generate(archive: Archive) -> Site:
         site.charts[issue.slug] = charts
         prev = issues[i - 1] if i > 0 else None
         next_ = issues[i + 1] if i + 1 < len(issues) else None
-        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_)
+        previous = archive.snapshots[i - 1].tables if i > 0 else None
+        visible = {name: history.as_of(name, issue.date, window_days=0) for name in ("visits", "downloads", "gpu_prices")}
+        points = week_highlights(snapshot.tables, previous, visible, archive.registry)
+        site.highlights[issue.slug] = points
+        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_, [h.text for h in points])
     site.pages["data.md"] = schema_markdown()
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.words = search_words(archive)

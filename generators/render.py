@@ -33,7 +33,8 @@ def rel_link(from_path: str, to_path: str) -> str:
     return "../" * up + to_path
 
 
-def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, next_: Issue | None) -> str:
+def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, next_: Issue | None,
+                   highlights: Sequence[str] = ()) -> str:
     """The complete Markdown page of one issue."""
     here = issue_path(issue)
     parts = [
@@ -44,6 +45,7 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, ne
     ]
     if issue.sample:
         parts.append('!!! warning "示例数据"\n    本期正文为演示用的示例文字，并非真实研报内容；数据与图表中标注“示例数据”的部分同样为示例。\n')
+    parts.append(highlights_block(highlights))
     parts.append(_narrative(issue.body))
     parts.append(_watchlists(issue))
     parts.append(_risks(issue))
@@ -94,6 +96,15 @@ def _url_of(here: str, issue: Issue) -> str:
 
 def _narrative(body: str) -> str:
     return _escape_html(body).strip() + "\n"
+
+
+def highlights_block(sentences: Sequence[str]) -> str:
+    """本周数据要点: computed sentences in a box above the analyst's narrative."""
+    if not sentences:
+        return ""
+    items = "".join(f"    <li>{_text(s)}</li>\n" for s in sentences)
+    return (f'<div class="admonition abstract wk-highlights" markdown="0">\n'
+            f'<p class="admonition-title">本周数据要点（由数据自动计算）</p>\n<ul>\n{items}</ul>\n</div>\n')
 
 
 def _watchlists(issue: Issue) -> str:
