@@ -7,6 +7,7 @@ from pathlib import Path
 from .charts import Chart, build_charts
 from .compute import History
 from .docs_pages import schema_markdown
+from .entities import entity_pages
 from .highlights import week_highlights
 from .load import load_archive
 from .model import Archive, Issue
@@ -22,6 +23,7 @@ class Site:
     charts: dict[str, list[Chart]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
     highlights: dict[str, list] = field(default_factory=dict)
+    entity_charts: dict[str, list[Chart]] = field(default_factory=dict)
 
     @property
     def latest(self) -> Issue:
@@ -46,6 +48,8 @@ def generate(archive: Archive) -> Site:
         points = week_highlights(snapshot.tables, previous, visible, archive.registry)
         site.highlights[issue.slug] = points
         site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_, [h.text for h in points])
+    pages, site.entity_charts = entity_pages(archive)
+    site.pages.update(pages)
     site.pages["data.md"] = schema_markdown()
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.words = search_words(archive)

@@ -129,8 +129,11 @@ def _footer(here: str) -> str:
             f'<a href="{rel_link(here, RATINGS)}">投资评级说明</a></p>\n')
 
 
-def chart_html(chart: Chart) -> str:
-    """A chart block: caption, plot container (figure JSON in a data attribute), source, notes, table."""
+def chart_html(chart: Chart, download: str | None = None) -> str:
+    """A chart block: caption, plot container (figure JSON in a data attribute), source, notes, table.
+
+    ``download``: the URL, relative to the page, of the CSV of what the chart shows.
+    """
     badge = f" {SAMPLE_BADGE}" if chart.sample else ""
     cid = f"chart-{chart.number}"
     caption = f"图表 {chart.number}：{_text(chart.title)}"
@@ -142,9 +145,11 @@ def chart_html(chart: Chart) -> str:
     notes = "".join(f'<p class="wk-note">注：{_text(n)}</p>' for n in chart.notes)
     sample_note = ('<p class="wk-note wk-note-sample">标注“示例数据”的图表含示例数值（数据文件中 sample=true 的行），仅用于演示。</p>'
                    if chart.sample else "")
+    link = (f' · <a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
+            if download else "")
     block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
-             f'<p class="wk-source">来源：{_text(chart.spec.source)}</p>{notes}{sample_note}\n</figure>\n')
+             f'<p class="wk-source">来源：{_text(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
     return block + "\n" + table_html(chart, caption) + "\n"
 
 
