@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .downloads import chart_csv_name
 from .charts import DOWN, UP, Chart, ChartSpec, _figure, downloads_chart, gpu_chart, visits_chart
 from .model import Archive, Entity, Issue, Registry
 from .registry import KIND_LABELS, NAME_COLUMNS
@@ -217,5 +218,6 @@ def entity_pages(archive: Archive) -> tuple[dict[str, str], dict[str, list[Chart
         charts[entity_id] = entity_charts(data)
     pages[INDEX] = index_markdown(histories)
     for entity_id, data in histories.items():
-        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id])
+        links = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
+        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], links)
     return pages, charts

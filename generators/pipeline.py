@@ -7,6 +7,7 @@ from pathlib import Path
 from .charts import Chart, build_charts
 from .compute import History
 from .docs_pages import schema_markdown
+from .downloads import archive_files, archive_markdown, chart_csv_name, chart_frame, csv_bytes, issue_zip
 from .entities import entity_pages
 from .highlights import week_highlights
 from .load import load_archive
@@ -24,6 +25,7 @@ class Site:
     words: list[str] = field(default_factory=list)
     highlights: dict[str, list] = field(default_factory=dict)
     entity_charts: dict[str, list[Chart]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)   # docs path → static file (downloads)
 
     @property
     def latest(self) -> Issue:
@@ -47,13 +49,31 @@ def generate(archive: Archive) -> Site:
         visible = {name: history.as_of(name, issue.date, window_days=0) for name in ("visits", "downloads", "gpu_prices")}
         points = week_highlights(snapshot.tables, previous, visible, archive.registry)
         site.highlights[issue.slug] = points
-        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_, [h.text for h in points])
+        downloads = _chart_files(site, f"issues/{issue.slug}", charts)
+        site.files[f"issues/{issue.slug}/data.zip"] = issue_zip(snapshot, charts)
+        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_, [h.text for h in points],
+                                                       downloads, "data.zip")
     pages, site.entity_charts = entity_pages(archive)
     site.pages.update(pages)
-    site.pages["data.md"] = schema_markdown()
+    for entity_id, charts in site.entity_charts.items():
+        _chart_files(site, f"entities/{entity_id}", charts)
+    whole = archive_files(archive)
+    site.files.update(whole)
+    site.pages["data.md"] = schema_markdown() + "\n" + archive_markdown(list(whole))
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.words = search_words(archive)
     return site
+
+
+def _chart_files(site: Site, folder: str, charts: list[Chart]) -> dict[int, str]:
+    """Each chart's CSV beside its page (folder/chart-N.csv); chart number → URL relative to the page."""
+    links = {}
+    for chart in charts:
+        name = chart_csv_name(chart)
+        if name:
+            site.files[f"{folder}/{name}"] = csv_bytes(chart_frame(chart))
+            links[chart.number] = name
+    return links
 
 
 def latest_markdown(issue: Issue) -> str:
@@ -79,13 +99,19 @@ def search_words(archive: Archive) -> list[str]:
 
 
 def write(site: Site, out: Path) -> list[Path]:
-    """Write the generated pages under ``out`` (plain Markdown, portable to other builders)."""
+    """Write the generated pages and download files under ``out`` (plain Markdown, portable to other builders)."""
     written = []
     for rel, text in site.pages.items():
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for rel, data in site.files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
         written.append(path)
     return written
 

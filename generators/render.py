@@ -34,8 +34,12 @@ def rel_link(from_path: str, to_path: str) -> str:
 
 
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, next_: Issue | None,
-                   highlights: Sequence[str] = ()) -> str:
-    """The complete Markdown page of one issue."""
+                   highlights: Sequence[str] = (), downloads: dict[int, str] | None = None,
+                   bundle: str | None = None) -> str:
+    """The complete Markdown page of one issue.
+
+    ``downloads``: chart number → CSV URL relative to the page; ``bundle``: the issue's data ZIP.
+    """
     here = issue_path(issue)
     parts = [
         _front_matter(issue),
@@ -50,7 +54,9 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, ne
     parts.append(_watchlists(issue))
     parts.append(_risks(issue))
     parts.append("## 图表\n")
-    parts.extend(chart_html(c) for c in charts)
+    if bundle:
+        parts.append(f'<p class="wk-bundle" data-search-exclude><a href="{html.escape(bundle)}" download>下载本期全部数据（ZIP：各数据文件与每张图表的 CSV）</a></p>\n')
+    parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
     parts.append(_footer(here))
     parts.append(_pager(here, prev, next_, "bottom"))
     return "\n".join(p for p in parts if p)
