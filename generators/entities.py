@@ -51,10 +51,10 @@ def entity_histories(archive: Archive) -> dict[str, EntityData]:
             if entity_id in out:
                 out[entity_id].tables[dataset] = rows.reset_index(drop=True)
     for snapshot in archive.snapshots:
-        for data in out.values():
-            said = what_it_said(data.entity, snapshot.issue, snapshot.tables, registry)
-            if said:
-                data.mentions.append((snapshot.issue, said))
+        said = what_it_said(snapshot.issue, snapshot.tables, registry)
+        for entity_id, data in out.items():
+            if entity_id in said:
+                data.mentions.append((snapshot.issue, said[entity_id]))
     return out
 
 
@@ -63,30 +63,33 @@ def _id(registry: Registry, name: str) -> str:
     return entity.id if entity else name
 
 
-def what_it_said(entity: Entity, issue: Issue, tables: dict[str, pd.DataFrame], registry: Registry) -> list[str]:
-    """What one issue said about an entity: its figures that week, watch lists, the narrative."""
-    said = []
+def what_it_said(issue: Issue, tables: dict[str, pd.DataFrame], registry: Registry) -> dict[str, list[str]]:
+    """What one issue said about each entity it mentions (entity id → phrases): its figures that
+    week, the watch lists it is on, or a mention in the narrative."""
+    said: dict[str, list[str]] = {}
     for dataset, column in NAME_COLUMNS.items():
         frame = tables.get(dataset)
         if frame is None or frame.empty:
             continue
-        rows = frame[[_id(registry, n) == entity.id for n in frame[column]]]
-        for _, row in rows.iterrows():
+        for row in frame.to_dict("records"):
+            phrases = said.setdefault(_id(registry, row[column]), [])
             if dataset == "stocks":
-                said.append(f"周涨跌幅 {pct(row['change_pct'])}")
+                phrases.append(f"周涨跌幅 {pct(row['change_pct'])}")
             elif dataset == "visits":
-                said.append(f"周访问量 {wan(row['visits'], '次')}（{row['week']:%m-%d} 当周）")
+                phrases.append(f"周访问量 {wan(row['visits'], '次')}（{row['week']:%m-%d} 当周）")
             elif dataset == "downloads":
                 partial = "" if row["complete"] else "，非完全统计"
-                said.append(f"{row['month']:%Y-%m} 下载量 {wan(row['downloads'])}{partial}")
+                phrases.append(f"{row['month']:%Y-%m} 下载量 {wan(row['downloads'])}{partial}")
             else:
                 label = "新品" if row["condition"] == "new" else "二手"
-                said.append(f"{label} ${plain(row['price'], 0)}（{row['date']:%m-%d}）")
+                phrases.append(f"{label} ${plain(row['price'], 0)}（{row['date']:%m-%d}）")
     for watchlist in issue.watchlists:
-        if any(n in watchlist.companies for n in entity.names):
-            said.append(f"建议关注（{watchlist.name}）")
-    if not said and any(n in issue.body or n in issue.lead for n in entity.names):
-        said.append("正文提及")
+        for name in watchlist.companies:
+            said.setdefault(_id(registry, name), []).append(f"建议关注（{watchlist.name}）")
+    text = issue.body + issue.lead
+    for entity in registry.entities:
+        if entity.id not in said and any(n in text for n in entity.names):
+            said[entity.id] = ["正文提及"]
     return said
 
 

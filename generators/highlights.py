@@ -132,13 +132,13 @@ def visit_changes(visits: pd.DataFrame | None, history: pd.DataFrame | None) -> 
 
     earlier = history[history["week"] < week]
     records, sources = [], []
+    best = earlier.groupby("product")["visits"].max()     # one pass, not one filter per product
     for _, row in current.sort_values("visits", ascending=False, kind="stable").iterrows():
-        past = earlier[earlier["product"] == row["product"]]
-        if past.empty or row["visits"] <= past["visits"].max():
+        if row["product"] not in best.index or row["visits"] <= best[row["product"]]:
             continue
         text = f"{row['product']} {wan(row['visits'], '次')}"
         threshold = round_threshold(row["visits"])
-        if past["visits"].max() < threshold:
+        if best[row["product"]] < threshold:
             text += f"（首次突破 {round_label(threshold)}次）"
         records.append(text)
         sources.append(Source("visits", (row["product"], week), "visits", row["visits"]))
