@@ -11,6 +11,7 @@ from .downloads import archive_files, archive_markdown, chart_csv_name, chart_fr
 from .entities import entity_pages
 from .highlights import week_highlights
 from .load import load_archive
+from .registry import registry_markdown
 from .model import Archive, Issue
 from .render import issue_markdown, issue_path
 
@@ -59,7 +60,7 @@ def generate(archive: Archive) -> Site:
         _chart_files(site, f"entities/{entity_id}", charts)
     whole = archive_files(archive)
     site.files.update(whole)
-    site.pages["data.md"] = schema_markdown() + "\n" + archive_markdown(list(whole))
+    site.pages["data.md"] = "\n".join([schema_markdown(), registry_markdown(), archive_markdown(list(whole))])
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.words = search_words(archive)
     return site

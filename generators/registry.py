@@ -101,3 +101,19 @@ def suggest(name: str, registry: Registry) -> str:
         entity = registry.get(close[0])
         return f"是否指 '{close[0]}'（{entity.id}：{entity.name}）？{add}；若是别名，加入该项的 aliases"
     return add
+
+
+def registry_markdown() -> str:
+    """The entities.yaml section of the data page (data.md), generated here so it cannot drift."""
+    kinds = "、".join(f"`{group}`（{KIND_LABELS[kind]}）" for group, kind in KINDS.items())
+    columns = "、".join(f"{dataset}.csv 的 `{column}`" for dataset, column in NAME_COLUMNS.items())
+    return ("## 实体登记表 entities.yaml\n\n"
+            f"`data/entities.yaml` 登记每家公司、每个 AI 产品和每个 GPU 型号，分为 {kinds} 三组。每项含 "
+            "`id`（网址用的英文短名，只能用小写字母、数字和连字符，页面为 /entities/&lt;id&gt;/）、`name`（页面上的名称）"
+            "与 `aliases`（旧名、英文名、代码等其他写法，搜索任一别名都能找到该页）。\n\n"
+            f"{columns}，以及 issue.md 的 `watchlists` 中的公司，都必须是登记过的名称或别名；"
+            "未登记的名称会被 `weekly check` 报告，并提示最接近的登记项。"
+            "正文里“名称+涨跌幅”的写法（如 英伟达+3.54%）会与 stocks.csv 的 change_pct 核对，不一致即报错。\n\n"
+            "```yaml\ncompanies:\n  - {id: nvidia, name: 英伟达, aliases: [NVIDIA, NVDA]}\n"
+            "products:\n  - {id: wenxiaoyan, name: 文小言, aliases: [文心一言]}\n"
+            "gpus:\n  - {id: h100, name: H100, aliases: [NVIDIA H100]}\n```\n")
