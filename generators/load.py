@@ -17,8 +17,10 @@ import pandas as pd
 import yaml
 
 from .errors import Problems
-from .model import BEIJING, Archive, Issue, Period, Snapshot, Watchlist
-from .schema import DATASETS, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
+from .consistency import contradictions
+from .model import BEIJING, Archive, Issue, Period, Registry, Snapshot, Watchlist
+from .registry import check_names, check_watchlist, load_registry, mentions
+from .schema import DATASETS, ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
 
 # re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
 FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -46,6 +48,10 @@ def load_archive(data_dir: Path, as_of: datetime | None = None) -> Archive:
 def public_archive(archive: Archive, as_of: datetime, data_dir: Path) -> Archive:
     """The issues readers may see at ``as_of``; DataError when that leaves none."""
     public = archive.public(as_of)
+    # Registry entries that only an embargoed issue uses (a company added for next week) must
+    # not surface either: no entity page, no search word, before that issue is out.
+    public = Archive(public.snapshots, Registry(tuple(
+        e for e in archive.registry.entities if any(mentions(s, e) for s in public.snapshots))))
     if not public.snapshots:
         problems = Problems(Path(data_dir))
         problems.add(Path(data_dir), f"截至 {as_of:%Y-%m-%d %H:%M}（北京时间）还没有已发布的一期",
@@ -72,6 +78,7 @@ def _load_all(data_dir: Path) -> Archive:
         problems.add(data_dir, "数据文件夹不存在")
         problems.raise_if_any()
     root = data_dir.resolve()
+    registry = load_registry(data_dir / ENTITIES_FILE, problems)
     snapshots = []
     for folder in sorted(data_dir.iterdir()):
         if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL:
@@ -85,16 +92,17 @@ def _load_all(data_dir: Path) -> Archive:
         day = _folder_date(folder, problems)
         if day is None:
             continue
-        snapshot = load_snapshot(folder, day, problems, root)
+        snapshot = load_snapshot(folder, day, problems, root, registry)
         if snapshot is not None:
             snapshots.append(snapshot)
     if not snapshots and not problems.items:
         problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
     problems.raise_if_any()
-    return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)))
+    return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)), registry)
 
 
-def load_snapshot(folder: Path, day: date, problems: Problems, root: Path) -> Snapshot | None:
+def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
+                  registry: Registry | None = None) -> Snapshot | None:
     """Read one week's folder; problems are collected, None when the issue file is unusable."""
     before = len(problems.items)
     for path in sorted(folder.iterdir()):
@@ -113,8 +121,14 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path) -> Sn
         frame = _load_table(path, dataset, problems)
         if frame is not None and issue is not None:
             _check_dates(path, frame, dataset, issue, problems)
+        if frame is not None and registry is not None:
+            check_names(path, frame, dataset.name, registry, problems)
         if frame is not None:
             tables[dataset.name] = frame.drop(columns="_line")
+    if issue is not None and registry is not None:
+        for watchlist in issue.watchlists:
+            check_watchlist(folder / ISSUE_FILE, watchlist.companies, registry, problems)
+        _check_narrative(folder / ISSUE_FILE, tables.get("stocks"), registry, problems)
     known = {ISSUE_FILE} | {d.filename for d in DATASETS}
     for path in sorted(folder.iterdir()):
         if path.name not in known and not path.name.startswith("."):
@@ -406,6 +420,15 @@ def _check_dates(path: Path, frame: pd.DataFrame, dataset: Dataset, issue: Issue
             problems.add(path, f"{shown} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
         elif not inside:
             problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column)
+
+
+def _check_narrative(path: Path, stocks: pd.DataFrame | None, registry: Registry, problems: Problems) -> None:
+    """A stock move stated in issue.md (front matter or text) must match stocks.csv."""
+    if stocks is None:
+        return
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    for c in contradictions(text, stocks, registry):
+        problems.add(path, c.message, line=c.line, hint="以数据为准修改正文，或更正 stocks.csv")
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -71,7 +71,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 plugin.config.jieba_dict_user = str(path)
 
     def on_files(self, files: Files, *, config) -> Files:
-        for rel in self.site.pages:
+        for rel in [*self.site.pages, *self.site.files]:
             existing = files.get_file_from_path(rel)
             if existing is not None:
                 raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")

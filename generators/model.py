@@ -4,6 +4,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -83,10 +84,39 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Entity:
+    """One company, AI product or GPU model: one page, whatever name a snapshot uses for it."""
+
+    id: str                      # ASCII slug, the page's URL: entities/<id>/
+    name: str
+    kind: str                    # company | product | gpu
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The entity registry (data/entities.yaml): every name and alias → its entity."""
+
+    entities: tuple[Entity, ...] = ()
+
+    @cached_property
+    def by_name(self) -> dict[str, Entity]:
+        return {n: e for e in self.entities for n in e.names}
+
+    def get(self, name: str) -> Entity | None:
+        return self.by_name.get(name)
+
+
+@dataclass(frozen=True)
 class Archive:
-    """Every snapshot, oldest first."""
+    """Every snapshot, oldest first, and the entity registry their names refer to."""
 
     snapshots: tuple[Snapshot, ...]
+    registry: Registry = field(default_factory=Registry)
 
     def public(self, as_of: datetime) -> Archive:
         """The archive as readers may see it at ``as_of``: no drafts, nothing under embargo."""

@@ -8,7 +8,11 @@ from pathlib import Path
 from .charts import Chart, build_charts
 from .compute import History, corrections
 from .docs_pages import schema_markdown
+from .downloads import archive_files, archive_markdown, chart_csv_name, chart_frame, csv_bytes, issue_zip
+from .entities import entity_pages
+from .highlights import week_highlights
 from .load import load_archive
+from .registry import registry_markdown
 from .model import Archive, Issue
 from .render import issue_markdown, issue_path, link_text
 
@@ -21,6 +25,9 @@ class Site:
     pages: dict[str, str] = field(default_factory=dict)
     charts: dict[str, list[Chart]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    highlights: dict[str, list] = field(default_factory=dict)
+    entity_charts: dict[str, list[Chart]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)   # docs path → static file (downloads)
 
     @property
     def latest(self) -> Issue:
@@ -45,11 +52,35 @@ def generate(archive: Archive) -> Site:
         charts = build_charts(issue, {k: v for k, v in frames.items() if v is not None})
         site.charts[issue.slug] = charts
         prev = issues[i - 1] if i > 0 else None
-        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, corrections(archive, issue.date))
-    site.pages["data.md"] = schema_markdown()
+        previous = archive.snapshots[i - 1].tables if i > 0 else None
+        visible = {name: history.as_of(name, issue.date, window_days=0) for name in ("visits", "downloads", "gpu_prices")}
+        points = week_highlights(snapshot.tables, previous, visible, archive.registry)
+        site.highlights[issue.slug] = points
+        downloads = _chart_files(site, f"issues/{issue.slug}", charts)
+        site.files[f"issues/{issue.slug}/data.zip"] = issue_zip(snapshot, charts)
+        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, corrections(archive, issue.date),
+                                                       [h.text for h in points], downloads, "data.zip")
+    pages, site.entity_charts = entity_pages(archive)
+    site.pages.update(pages)
+    for entity_id, charts in site.entity_charts.items():
+        _chart_files(site, f"entities/{entity_id}", charts)
+    whole = archive_files(archive)
+    site.files.update(whole)
+    site.pages["data.md"] = "\n".join([schema_markdown(), registry_markdown(), archive_markdown(list(whole))])
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.words = search_words(archive)
     return site
+
+
+def _chart_files(site: Site, folder: str, charts: list[Chart]) -> dict[int, str]:
+    """Each chart's CSV beside its page (folder/chart-N.csv); chart number → URL relative to the page."""
+    links = {}
+    for chart in charts:
+        name = chart_csv_name(chart)
+        if name:
+            site.files[f"{folder}/{name}"] = csv_bytes(chart_frame(chart))
+            links[chart.number] = name
+    return links
 
 
 def latest_markdown(issue: Issue) -> str:
@@ -61,8 +92,8 @@ def latest_markdown(issue: Issue) -> str:
 
 
 def search_words(archive: Archive) -> list[str]:
-    """Names that jieba must keep whole: every entity in the data and every watch-list company."""
-    words: set[str] = set()
+    """Names that jieba must keep whole: every entity in the data and registry (aliases too), every watch-list company."""
+    words: set[str] = {n for e in archive.registry.entities for n in e.names}
     for snapshot in archive.snapshots:
         for name, column in (("stocks", "name"), ("visits", "product"), ("downloads", "app"), ("gpu_prices", "model")):
             frame = snapshot.tables.get(name)
@@ -75,13 +106,19 @@ def search_words(archive: Archive) -> list[str]:
 
 
 def write(site: Site, out: Path) -> list[Path]:
-    """Write the generated pages under ``out`` (plain Markdown, portable to other builders)."""
+    """Write the generated pages and download files under ``out`` (plain Markdown, portable to other builders)."""
     written = []
     for rel, text in site.pages.items():
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for rel, data in site.files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
         written.append(path)
     return written
 

@@ -35,11 +35,13 @@ def rel_link(from_path: str, to_path: str) -> str:
 
 
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
-                   corrections: Sequence[Correction] = ()) -> str:
+                   corrections: Sequence[Correction] = (), highlights: Sequence[str] = (),
+                   downloads: dict[int, str] | None = None, bundle: str | None = None) -> str:
     """The complete Markdown page of one issue, as it stood when published.
 
     It depends only on this issue and earlier ones, so adding next week's snapshot leaves it
     byte-for-byte the same: the "next issue" link is filled in at build time (``link_next``).
+    ``downloads``: chart number → CSV URL relative to the page; ``bundle``: the issue's data ZIP.
     """
     here = issue_path(issue)
     parts = [
@@ -51,11 +53,14 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
     ]
     if issue.sample:
         parts.append('!!! warning "示例数据"\n    本期正文为演示用的示例文字，并非真实研报内容；数据与图表中标注“示例数据”的部分同样为示例。\n')
+    parts.append(highlights_block(highlights))
     parts.append(_narrative(issue.body))
     parts.append(_watchlists(issue))
     parts.append(_risks(issue))
     parts.append("## 图表\n")
-    parts.extend(chart_html(c) for c in charts)
+    if bundle:
+        parts.append(f'<p class="wk-bundle" data-search-exclude><a href="{html.escape(bundle)}" download>下载本期全部数据（ZIP：各数据文件与每张图表的 CSV）</a></p>\n')
+    parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
     parts.append(_footer(here))
     parts.append(_pager(prev, "bottom"))
     return "\n".join(p for p in parts if p)
@@ -128,6 +133,15 @@ def _narrative(body: str) -> str:
     return _escape_html(body).strip() + "\n"
 
 
+def highlights_block(sentences: Sequence[str]) -> str:
+    """本周数据要点: computed sentences in a box above the analyst's narrative."""
+    if not sentences:
+        return ""
+    items = "".join(f"    <li>{_text(s)}</li>\n" for s in sentences)
+    return (f'<div class="admonition abstract wk-highlights" markdown="0">\n'
+            f'<p class="admonition-title">本周数据要点（由数据自动计算）</p>\n<ul>\n{items}</ul>\n</div>\n')
+
+
 def _watchlists(issue: Issue) -> str:
     if not issue.watchlists:
         return ""
@@ -152,8 +166,11 @@ def _footer(here: str) -> str:
             f'[投资评级说明]({rel_link(here, RATINGS)})</p>\n')
 
 
-def chart_html(chart: Chart) -> str:
-    """A chart block: caption, plot container (figure JSON in a data attribute), source, notes, table."""
+def chart_html(chart: Chart, download: str | None = None) -> str:
+    """A chart block: caption, plot container (figure JSON in a data attribute), source, notes, table.
+
+    ``download``: the URL, relative to the page, of the CSV of what the chart shows.
+    """
     badge = f" {SAMPLE_BADGE}" if chart.sample else ""
     cid = f"chart-{chart.number}"
     caption = f"图表 {chart.number}：{_text(chart.title)}"
@@ -165,9 +182,11 @@ def chart_html(chart: Chart) -> str:
     notes = "".join(f'<p class="wk-note">注：{_text(n)}</p>' for n in chart.notes)
     sample_note = ('<p class="wk-note wk-note-sample">标注“示例数据”的图表含示例数值（数据文件中 sample=true 的行），仅用于演示。</p>'
                    if chart.sample else "")
+    link = (f' · <a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
+            if download else "")
     block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
-             f'<p class="wk-source">来源：{_text(chart.spec.source)}</p>{notes}{sample_note}\n</figure>\n')
+             f'<p class="wk-source">来源：{_text(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
     return block + "\n" + table_html(chart, caption) + "\n"
 
 

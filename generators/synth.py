@@ -112,6 +112,8 @@ def fridays(end: date, weeks: int) -> list[Week]:
 def write_archive(out: Path, weeks: int, end: date, seed: int = 7) -> list[Path]:
     """Write ``weeks`` consecutive sample issues ending on the Friday ``end``."""
     rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "entities.yaml").write_text(registry_text(), encoding="utf-8")
     written = []
     for week in fridays(end, weeks):
         folder = out / week.date.isoformat()
@@ -121,6 +123,21 @@ def write_archive(out: Path, weeks: int, end: date, seed: int = 7) -> list[Path]
             (folder / name).write_text(text, encoding="utf-8")
         written.append(folder)
     return written
+
+
+def registry_text() -> str:
+    """entities.yaml covering every name the synthetic snapshots use (通义 is the app of 通义千问)."""
+    def slug(name: str, fallback: str) -> str:
+        text = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in name.lower()).strip("-")
+        return text if text and text.isascii() and not text.startswith("-") else fallback
+    companies = [{"id": slug(s.ticker.split(".")[0], f"company-{i}"), "name": s.name, "aliases": [s.ticker]}
+                 for i, s in enumerate(STOCKS)]
+    names = [site[0] for site in SITES] + [app for app, _ in APPS if app != "通义"]
+    products = [{"id": slug(n, f"product-{i}"), "name": n, "aliases": ["通义"] if n == "通义千问" else []}
+                for i, n in enumerate(dict.fromkeys(names))]
+    gpus = [{"id": m.lower(), "name": m, "aliases": [f"NVIDIA {m}"]} for m, _, _ in GPUS]
+    return yaml.safe_dump({"companies": companies, "products": products, "gpus": gpus},
+                          allow_unicode=True, sort_keys=False, width=1000)
 
 
 def snapshot_files(week: Week, rng: random.Random) -> dict[str, str]:

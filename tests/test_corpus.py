@@ -7,6 +7,8 @@ stays as it was and no temporary folder is left behind.
 """
 from __future__ import annotations
 
+import json
+
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,14 +31,23 @@ SYMLINK = "指向 data/ 之外的链接，已拒绝读取"
 
 
 def base_archive(tmp_path: Path) -> Path:
-    """A valid one-issue archive: the seed folder alone."""
+    """A valid one-issue archive: the seed folder and the entity registry."""
     data = tmp_path / "data"
     data.mkdir()
     shutil.copytree(DATA / SEED, data / SEED)
+    shutil.copy(DATA / "entities.yaml", data / "entities.yaml")
     return data
 
 
 # --- mutations --------------------------------------------------------------------------
+
+def register_alias(data: Path, entry_start: str, alias: str) -> None:
+    """Add an alias to a registry entry, so a renamed cell is still a known entity."""
+    path = data / "entities.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert entry_start in text
+    path.write_text(text.replace(entry_start, entry_start + json.dumps(alias, ensure_ascii=False) + ", ", 1), encoding="utf-8")
+
 
 def replace(name: str, old: str, new: str) -> Callable[[Path], None]:
     def mutate(data: Path) -> None:
@@ -294,7 +305,8 @@ ACCEPTED = {
     "bom_in_every_csv": lambda d: [p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes()) for p in (d / SEED).glob("*.csv")],
     "bom_in_issue_file": write_bytes("issue.md", lambda b: b"\xef\xbb\xbf" + b),
     "crlf_line_endings": lambda d: [p.write_bytes(p.read_bytes().replace(b"\n", b"\r\n")) for p in (d / SEED).iterdir()],
-    "full_width_punctuation_in_text": replace("stocks.csv", "AMD,AMD.O", "ＡＭＤ（超威），“半导体”,AMD.O"),
+    "full_width_punctuation_in_text": lambda d: (replace("stocks.csv", "AMD,AMD.O", "ＡＭＤ（超威），“半导体”,AMD.O")(d),
+                                                 register_alias(d, "{id: amd, name: AMD, aliases: [", "ＡＭＤ（超威），“半导体”")),
     "spaces_around_cells": replace("stocks.csv", "AMD,AMD.O,美股,GPU/CPU,3.33", " AMD , AMD.O ,美股, GPU/CPU , 3.33 "),
     "header_only_optional_csv": write_bytes("gpu_prices.csv", b"model,date,condition,price,sample\n"),
     "trailing_blank_lines": append("visits.csv", "\n\n"),

@@ -19,7 +19,8 @@ from generators.model import BEIJING
 
 EMBARGOED = "2024-11-29"
 DRAFT = "2024-12-06"
-CANARIES = ["CANARY-XJ9Q", "金丝雀科技", "金丝雀标签", "CanaryChat", "77.7123", "98765.4321", f"issues/{EMBARGOED}"]
+CANARIES = ["CANARY-XJ9Q", "金丝雀科技", "金丝雀标签", "CanaryChat", "77.7123", "98765.4321", f"issues/{EMBARGOED}",
+            "canary-co-q7", "金丝雀别名", "canarychat-q7"]
 DRAFT_CANARIES = ["DRAFT-CANARY-7Z", "草稿金丝雀", f"issues/{DRAFT}"]
 
 
@@ -36,6 +37,12 @@ def write_issue(data: Path, day: str, *, title: str, lead: str, body: str, front
 
 
 def plant_canaries(data: Path) -> None:
+    # New entities are registered for the embargoed week: the registry entries must not leak either.
+    registry = data / "entities.yaml"
+    text = registry.read_text(encoding="utf-8")
+    text = text.replace("companies:\n", "companies:\n  - {id: canary-co-q7, name: 金丝雀科技, aliases: [金丝雀别名]}\n", 1)
+    text = text.replace("products:\n", "products:\n  - {id: canarychat-q7, name: CanaryChat, aliases: []}\n", 1)
+    registry.write_text(text, encoding="utf-8")
     folder = write_issue(data, EMBARGOED, title="CANARY-XJ9Q 金丝雀标签", lead="金丝雀科技 领涨 77.7123%",
                          body="## 投资要点\n\n金丝雀科技+77.7123%，CANARY-XJ9Q。\n\n## 大模型跟踪\n\nCanaryChat 访问量 98765.4321 万。")
     with (folder / "stocks.csv").open("a", encoding="utf-8") as f:

@@ -44,6 +44,13 @@ def hostile_archive(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(DATA / SEED, data / SEED)
     folder = data / SEED
+    # Hostile names are registered entities too, so their entity pages face the same text.
+    registry = (DATA / "entities.yaml").read_text(encoding="utf-8")
+    hostile = {"hostile-stock": STOCK_NAME, "hostile-long": LONG, "hostile-img": IMG, "hostile-pipe": "A|B"}
+    lines = "".join(f"  - {{id: {i}, name: {yaml_str(n)}, aliases: []}}\n" for i, n in hostile.items())
+    registry = registry.replace("companies:\n", "companies:\n" + lines, 1)
+    registry = registry.replace("products:\n", f"products:\n  - {{id: hostile-product, name: {yaml_str(PRODUCT)}, aliases: []}}\n", 1)
+    (data / "entities.yaml").write_text(registry, encoding="utf-8")
     edit(folder / "stocks.csv", "英伟达,", '"' + STOCK_NAME.replace('"', '""') + '",')
     edit(folder / "stocks.csv", "AMD,", '"' + LONG + '",')
     edit(folder / "visits.csv", "ChatGPT,", '"' + PRODUCT.replace('"', '""') + '",')

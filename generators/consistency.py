@@ -1,0 +1,65 @@
+"""Narrative against data: a stock move the analyst states in issue.md must match stocks.csv.
+
+The narrative stays the analyst's own; this only reads it. A figure such as ``英伟达+3.54%``
+(a registered name or alias directly followed by a signed percentage) is compared with the
+snapshot's ``change_pct`` for that entity, rounded to the two decimals the report writes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .model import Registry
+from .units import pct
+
+SIGNED_PCT = r"\s*([+\-−－＋])\s*(\d+(?:\.\d+)?)\s*[%％]"
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A figure in the text that the data does not support."""
+
+    line: int
+    figure: str
+    name: str
+    stated: float
+    data: float
+
+    @property
+    def message(self) -> str:
+        return f"正文写 '{self.figure}'，但 stocks.csv 中 {self.name} 的 change_pct 为 {self.data:g}（{pct(self.data)}）"
+
+
+def stated_moves(text: str, registry: Registry) -> list[tuple[int, str, str, float]]:
+    """(line, figure, name, value) for every 'name±x.xx%' in the text; line counts from 1."""
+    names = sorted(registry.by_name, key=len, reverse=True)
+    if not names:
+        return []
+    pattern = re.compile("(" + "|".join(re.escape(n) for n in names) + ")" + SIGNED_PCT)
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for m in pattern.finditer(line):
+            sign = -1 if m.group(2) in "-−－" else 1
+            found.append((number, m.group(0), m.group(1), sign * float(m.group(3))))
+    return found
+
+
+def contradictions(text: str, stocks: pd.DataFrame, registry: Registry) -> list[Contradiction]:
+    """Stated stock moves that differ from the snapshot's data; names without a stock row are skipped."""
+    if stocks is None or stocks.empty:
+        return []
+    moves = {}
+    for name, value in zip(stocks["name"], stocks["change_pct"]):
+        entity = registry.get(name)
+        moves[entity.id if entity else name] = value
+    out = []
+    for line, figure, name, stated in stated_moves(text, registry):
+        entity = registry.get(name)
+        value = moves.get(entity.id if entity else name)
+        if value is None or pd.isna(value):
+            continue
+        if round(stated, 2) != round(float(value), 2):
+            out.append(Contradiction(line, figure, name, stated, float(value)))
+    return out

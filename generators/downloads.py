@@ -1,0 +1,148 @@
+"""Data downloads: the CSV behind every chart, each issue's data as one ZIP, the whole archive as CSV and XLSX.
+
+Pure: frames in, bytes out. Every CSV is UTF-8 with a BOM, so Excel opens Chinese text
+correctly; a text cell that begins with = + - @ (or a tab or carriage return) is prefixed with
+a single quote so a spreadsheet shows it as text instead of running it as a formula. Numbers
+stay numbers: -1.62 is written as -1.62, because only text cells are neutralised.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import pandas as pd
+
+from .charts import Chart
+from .model import Archive, Snapshot
+from .schema import DATASETS
+
+BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ARCHIVE_DIR = "data/downloads"
+ARCHIVE_XLSX = f"{ARCHIVE_DIR}/suanli-weekly.xlsx"
+FIXED_TIME = datetime(2024, 1, 1)   # XLSX metadata: the same data gives the same bytes
+
+
+def chart_csv_name(chart: Chart) -> str | None:
+    """The CSV file name of a chart, next to its page (None when the chart has no data)."""
+    return f"chart-{chart.number}.csv" if chart.figure["data"] else None
+
+
+def safe_cell(value):
+    """A cell as written to CSV/XLSX: text that could run as a formula gets a leading quote."""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_START) else value
+    return value
+
+
+def _csv_value(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (date, datetime, pd.Timestamp)):
+        return value.isoformat()
+    return str(safe_cell(value))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as an Excel-safe CSV: UTF-8 with BOM, formulas neutralised, numbers numeric."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_value(str(c)) for c in frame.columns])
+    for record in frame.itertuples(index=False):
+        writer.writerow([_csv_value(v) for v in record])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def chart_frame(chart: Chart) -> pd.DataFrame:
+    """Exactly what a chart shows, as numbers: one row per category or date, one column per series."""
+    traces = chart.figure["data"]
+    if not traces:
+        return pd.DataFrame(columns=list(chart.table.columns[:1]))
+    first = chart.table.columns[0]
+    if traces[0].get("orientation") == "h":      # the stock chart: names on y, change on x
+        trace = traces[0]
+        return pd.DataFrame({first: trace["y"], "板块": trace.get("customdata", [None] * len(trace["y"])),
+                             "周涨跌幅（%）": trace["x"]})
+    xs: dict = {}
+    for trace in traces:
+        for x in trace["x"]:
+            xs.setdefault(x, None)
+    frame = pd.DataFrame({first: sorted(xs)})
+    for trace in traces:
+        values = dict(zip(trace["x"], trace["y"]))
+        frame[trace.get("name") or chart.title] = [values.get(x) for x in frame[first]]
+    return frame
+
+
+def issue_zip(snapshot: Snapshot, charts: Sequence[Chart]) -> bytes:
+    """One issue's data: its snapshot's dataset files and the CSV of every chart."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for dataset in DATASETS:
+            frame = snapshot.tables.get(dataset.name)
+            if frame is not None:
+                _add(archive, f"{snapshot.issue.slug}/{dataset.filename}", csv_bytes(frame))
+        for chart in charts:
+            name = chart_csv_name(chart)
+            if name:
+                _add(archive, f"{snapshot.issue.slug}/{name}", csv_bytes(chart_frame(chart)))
+    return buffer.getvalue()
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+def archive_tables(archive: Archive) -> dict[str, pd.DataFrame]:
+    """Every dataset of the whole archive, each row tagged with its issue date (first column)."""
+    out = {}
+    for dataset in DATASETS:
+        frame = archive.stacked(dataset.name)
+        if not frame.empty:
+            out[dataset.name] = frame[["issue", *[c.name for c in dataset.columns]]]
+    return out
+
+
+def archive_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
+    """The whole archive as one workbook, a sheet per dataset."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, frame in tables.items():
+        sheet = book.create_sheet(name)
+        sheet.append([str(c) for c in frame.columns])
+        for record in frame.itertuples(index=False):
+            sheet.append([None if (isinstance(v, float) and math.isnan(v)) else safe_cell(v) for v in record])
+    book.properties.created = book.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def archive_files(archive: Archive) -> dict[str, bytes]:
+    """The whole-archive downloads at their stable paths: data/downloads/<dataset>.csv and the XLSX."""
+    tables = archive_tables(archive)
+    files = {f"{ARCHIVE_DIR}/{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
+    files[ARCHIVE_XLSX] = archive_xlsx(tables)
+    return files
+
+
+def archive_markdown(files: Sequence[str]) -> str:
+    """The 下载全部数据 section of the data page (data.md), linking each file."""
+    lines = ["## 下载全部数据\n",
+             "全部各期数据合并为一个文件，每行带 issue 列（所属期刊日期）；网址固定，可直接引用。"
+             "CSV 为带 BOM 的 UTF-8，Excel 可直接打开；以 = + - @ 开头的文字单元格前加了单引号，防止被当作公式执行。\n"]
+    for path in files:
+        lines.append(f"- [{path.rsplit('/', 1)[-1]}]({path})")
+    return "\n".join(lines) + "\n"

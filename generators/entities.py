@@ -1,0 +1,229 @@
+"""Entity pages: one page per company, AI product and GPU model, drawn from every snapshot.
+
+Pure: archive in, Markdown out. A page shows the entity's full history as charts (the same
+figure conventions as the issue charts: red up / green down, 万/亿 units), its latest figures,
+its aliases (so that searching any alias lands here), and every issue that mentions it, each
+link labelled with what that issue said about it.
+"""
+from __future__ import annotations
+
+import html
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .downloads import chart_csv_name
+from .charts import DOWN, UP, Chart, ChartSpec, _figure, downloads_chart, gpu_chart, visits_chart
+from .model import Archive, Entity, Issue, Registry
+from .registry import KIND_LABELS, NAME_COLUMNS
+from .render import _text, chart_html, issue_path, rel_link
+from .units import pct, plain, wan
+
+INDEX = "entities/index.md"
+KEYS = {"stocks": ("entity", "issue"), "visits": ("entity", "week"), "downloads": ("entity", "month"),
+        "gpu_prices": ("entity", "date", "condition")}
+
+
+def entity_path(entity: Entity) -> str:
+    """Where an entity's page lives in the docs tree; its URL is /entities/<id>/."""
+    return f"entities/{entity.id}.md"
+
+
+@dataclass
+class EntityData:
+    """One entity's rows of every dataset across the archive (latest value per key)."""
+
+    entity: Entity
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    mentions: list[tuple[Issue, list[str]]] = field(default_factory=list)
+
+
+def entity_histories(archive: Archive) -> dict[str, EntityData]:
+    """Every registered entity's history: rows tagged with the entity id, a later snapshot winning."""
+    registry = archive.registry
+    out = {e.id: EntityData(e) for e in registry.entities}
+    for dataset, column in NAME_COLUMNS.items():
+        frame = archive.stacked(dataset)
+        if frame.empty:
+            continue
+        frame = frame.assign(entity=[_id(registry, n) for n in frame[column]])
+        frame = frame.drop_duplicates(list(KEYS[dataset]), keep="last")
+        for entity_id, rows in frame.groupby("entity", sort=False):
+            if entity_id in out:
+                out[entity_id].tables[dataset] = rows.reset_index(drop=True)
+    for snapshot in archive.snapshots:
+        said = what_it_said(snapshot.issue, snapshot.tables, registry)
+        for entity_id, data in out.items():
+            if entity_id in said:
+                data.mentions.append((snapshot.issue, said[entity_id]))
+    return out
+
+
+def _id(registry: Registry, name: str) -> str:
+    entity = registry.get(name)
+    return entity.id if entity else name
+
+
+def what_it_said(issue: Issue, tables: dict[str, pd.DataFrame], registry: Registry) -> dict[str, list[str]]:
+    """What one issue said about each entity it mentions (entity id → phrases): its figures that
+    week, the watch lists it is on, or a mention in the narrative."""
+    said: dict[str, list[str]] = {}
+    for dataset, column in NAME_COLUMNS.items():
+        frame = tables.get(dataset)
+        if frame is None or frame.empty:
+            continue
+        for row in frame.to_dict("records"):
+            phrases = said.setdefault(_id(registry, row[column]), [])
+            if dataset == "stocks":
+                phrases.append(f"周涨跌幅 {pct(row['change_pct'])}")
+            elif dataset == "visits":
+                phrases.append(f"周访问量 {wan(row['visits'], '次')}（{row['week']:%m-%d} 当周）")
+            elif dataset == "downloads":
+                partial = "" if row["complete"] else "，非完全统计"
+                phrases.append(f"{row['month']:%Y-%m} 下载量 {wan(row['downloads'])}{partial}")
+            else:
+                label = "新品" if row["condition"] == "new" else "二手"
+                phrases.append(f"{label} ${plain(row['price'], 0)}（{row['date']:%m-%d}）")
+    for watchlist in issue.watchlists:
+        for name in watchlist.companies:
+            said.setdefault(_id(registry, name), []).append(f"建议关注（{watchlist.name}）")
+    text = issue.body + issue.lead
+    for entity in registry.entities:
+        if entity.id not in said and any(n in text for n in entity.names):
+            said[entity.id] = ["正文提及"]
+    return said
+
+
+def entity_charts(data: EntityData) -> list[Chart]:
+    """The entity's history charts, numbered from 1 on its page."""
+    entity, tables = data.entity, data.tables
+    made: list[tuple[str, str, str, dict, pd.DataFrame, pd.DataFrame, tuple[str, ...]]] = []
+    if "stocks" in tables:
+        figure, table, rows = stock_history(tables["stocks"], entity)
+        made.append(("stocks", f"{entity.name} 每期周涨跌幅", "Wind，iFinD，华福证券研究所", figure, table, rows, ()))
+    if "visits" in tables:
+        rows = tables["visits"].assign(product=entity.name)
+        category = rows["category"].iloc[-1]
+        figure, table, rows = visits_chart(rows, category, None)
+        made.append(("visits", f"{entity.name} 网站周访问量（单位：万次）", "Similarweb，华福证券研究所", figure, table, rows, ()))
+    if "downloads" in tables:
+        figure, table, rows = downloads_chart(tables["downloads"].assign(app=entity.name))
+        notes = ()
+        if not rows["complete"].all():
+            notes = ("、".join(f"{d:%Y年%-m月}" for d in sorted(set(rows.loc[~rows["complete"], "month"]))) + "数据为非完全统计",)
+        made.append(("downloads", f"{entity.name} App 月度下载量（单位：万次）", "七麦数据，华福证券研究所", figure, table, rows, notes))
+    if "gpu_prices" in tables:
+        figure, table, rows = gpu_chart(tables["gpu_prices"].assign(model=entity.name), entity.name)
+        made.append(("gpu_prices", f"{entity.name} GPU 价格", "Camelcamelcamel，华福证券研究所", figure, table, rows,
+                     ("蓝色代表新品售卖价格，红色代表二手商品价格",)))
+    charts = []
+    for number, (key, title, source, figure, table, rows, notes) in enumerate(made, start=1):
+        spec = ChartSpec(number, key, title, source)
+        charts.append(Chart(spec, title, figure, table, notes, bool(not rows.empty and rows["sample"].any())))
+    return charts
+
+
+def stock_history(frame: pd.DataFrame, entity: Entity) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Weekly change per issue as vertical bars, red up / green down."""
+    frame = frame.sort_values("issue", kind="stable")
+    values = [round(v, 2) for v in frame["change_pct"]]
+    trace = {"type": "bar", "name": entity.name, "x": [d.isoformat() for d in frame["issue"]], "y": values,
+             "marker": {"color": [UP if v >= 0 else DOWN for v in values]},
+             "text": [pct(v) for v in values], "textposition": "outside", "cliponaxis": False,
+             "hovertemplate": "%{x}<br>周涨跌幅 %{text}<extra></extra>"}
+    layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"ticksuffix": "%", "zeroline": True},
+              "showlegend": False}
+    table = pd.DataFrame({
+        "期": [d.isoformat() for d in frame["issue"]], "代码": list(frame["ticker"]),
+        "周涨跌幅": [pct(v) for v in frame["change_pct"]],
+        "总市值（亿）": [plain(v, 0) for v in frame["market_cap"]], "收盘价": [plain(v) for v in frame["close"]],
+    })
+    return _figure([trace], layout), table, frame
+
+
+def latest_figures(data: EntityData) -> list[str]:
+    """One line per dataset: the entity's most recent values."""
+    lines, tables = [], data.tables
+    if "stocks" in tables:
+        row = tables["stocks"].sort_values("issue").iloc[-1]
+        figures = [f"周涨跌幅 {pct(row['change_pct'])}"]
+        if pd.notna(row["market_cap"]):
+            figures.append(f"总市值 {plain(row['market_cap'], 0)} 亿")
+        if pd.notna(row["close"]):
+            figures.append(f"收盘价 {plain(row['close'])}")
+        lines.append(f"{row['issue']:%Y-%m-%d} 一期：" + "，".join(figures) + f"（{row['ticker']}，{row['market']}，{row['segment']}）")
+    if "visits" in tables:
+        row = tables["visits"].sort_values("week").iloc[-1]
+        lines.append(f"周访问量 {wan(row['visits'], '次')}（{row['week']:%Y-%m-%d} 当周）")
+    if "downloads" in tables:
+        row = tables["downloads"].sort_values("month").iloc[-1]
+        lines.append(f"月下载量 {wan(row['downloads'])}（{row['month']:%Y-%m}{'' if row['complete'] else '，非完全统计'}）")
+    if "gpu_prices" in tables:
+        rows = tables["gpu_prices"].sort_values("date")
+        for condition, label in (("new", "新品"), ("used", "二手")):
+            part = rows[rows["condition"] == condition]
+            if not part.empty:
+                lines.append(f"{label}价格 ${plain(part.iloc[-1]['price'], 0)}（{part.iloc[-1]['date']:%Y-%m-%d}）")
+    return lines
+
+
+def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None) -> str:
+    """The page of one entity."""
+    entity = data.entity
+    here = entity_path(entity)
+    kind = KIND_LABELS[entity.kind]
+    title = entity.name + (f"（{' / '.join(entity.aliases)}）" if entity.aliases else "")
+    # Material prints page titles unescaped (see render._front_matter), so store it escaped.
+    parts = ["---\n" + f"title: {_yaml_str(html.escape(title, quote=True))}\n" + "---\n", f"# {_text(entity.name)}\n",
+             f'<p class="wk-meta"><span>{kind}</span>'
+             + (f" · <span>别名：{' / '.join(_text(a) for a in entity.aliases)}</span>" if entity.aliases else "")
+             + f' · <a href="../">全部公司与产品</a></p>\n']
+    latest = latest_figures(data)
+    parts.append("## 最新数据\n\n" + ("\n".join(f"- {_text(line)}" for line in latest) if latest else "暂无数据，仅在正文或建议关注中出现。") + "\n")
+    if charts:
+        parts.append("## 历史走势\n")
+        parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
+    lines = [f"- [{issue.date:%Y-%m-%d}：{_link_text(issue.title)}]({rel_link(here, issue_path(issue))})：{_text('；'.join(said))}"
+             for issue, said in reversed(data.mentions)]
+    parts.append(f"## 提及{_text(entity.name)}的各期（{len(lines)}）\n\n" + ("\n".join(lines) if lines else "暂无。") + "\n")
+    return "\n".join(parts)
+
+
+def index_markdown(histories: dict[str, EntityData]) -> str:
+    """/entities/ — every entity by kind, with aliases and how many issues mention it."""
+    parts = ["---\ntitle: 公司与产品\n---\n", "# 公司与产品\n",
+             "每家公司、每个 AI 产品和每个 GPU 型号一页：完整历史走势、最新数据与提及它的各期。搜索任一别名都能找到对应页面。\n"]
+    for kind, label in KIND_LABELS.items():
+        items = [d for d in histories.values() if d.entity.kind == kind]
+        if not items:
+            continue
+        parts.append(f"## {label}\n")
+        rows = []
+        for d in items:
+            alias = f"（{' / '.join(_text(a) for a in d.entity.aliases)}）" if d.entity.aliases else ""
+            rows.append(f"- [{_link_text(d.entity.name)}]({d.entity.id}.md){alias} · {len(d.mentions)} 期")
+        parts.append("\n".join(rows) + "\n")
+    return "\n".join(parts)
+
+
+def _link_text(text: str) -> str:
+    return _text(text).replace("[", "［").replace("]", "］")
+
+
+def _yaml_str(text: str) -> str:
+    import json
+    return json.dumps(text, ensure_ascii=False)
+
+
+def entity_pages(archive: Archive) -> tuple[dict[str, str], dict[str, list[Chart]]]:
+    """Every entity page and the index: docs path → Markdown, and entity id → charts."""
+    histories = entity_histories(archive)
+    pages, charts = {}, {}
+    for entity_id, data in histories.items():
+        charts[entity_id] = entity_charts(data)
+    pages[INDEX] = index_markdown(histories)
+    for entity_id, data in histories.items():
+        links = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
+        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], links)
+    return pages, charts

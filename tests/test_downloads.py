@@ -1,0 +1,94 @@
+"""Downloads: every chart's CSV is exactly its data, Excel-safe (BOM, no formulas), at stable URLs."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pandas as pd
+import pytest
+
+from generators.downloads import ARCHIVE_XLSX, csv_bytes
+from generators.pipeline import run
+
+from conftest import DATA
+
+SITE = run(DATA)
+CHARTS = [(f"issues/{slug}", c) for slug, charts in SITE.charts.items() for c in charts] + \
+         [(f"entities/{eid}", c) for eid, charts in SITE.entity_charts.items() for c in charts]
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def number(text: str) -> float | None:
+    return float(text) if text != "" else None
+
+
+@pytest.mark.parametrize("folder, chart", [c for c in CHARTS if c[1].figure["data"]],
+                         ids=lambda v: v if isinstance(v, str) else f"chart-{v.number}")
+def test_every_charts_csv_equals_the_charts_data(folder, chart):
+    rows = read_csv(SITE.files[f"{folder}/chart-{chart.number}.csv"])
+    header, body = rows[0], rows[1:]
+    traces = chart.figure["data"]
+    if traces[0].get("orientation") == "h":
+        shown = {(y, x) for y, x in zip(traces[0]["y"], traces[0]["x"])}
+        assert {(r[0], number(r[2])) for r in body} == shown
+        assert len(body) == len(traces[0]["y"])
+        return
+    assert header[0] == chart.table.columns[0]
+    in_csv = {(header[i], r[0]): number(r[i]) for r in body for i in range(1, len(header)) if r[i] != ""}
+    in_figure = {(t.get("name") or chart.title, x): y for t in traces for x, y in zip(t["x"], t["y"])}
+    assert in_csv == in_figure
+
+
+def test_issue_page_links_each_chart_csv_and_the_issue_zip():
+    page = SITE.pages["issues/2024-11-22.md"]
+    for n in range(1, 9):
+        assert f'href="chart-{n}.csv" download>下载数据</a>' in page
+    assert 'href="data.zip" download>下载本期全部数据' in page
+    with zipfile.ZipFile(io.BytesIO(SITE.files["issues/2024-11-22/data.zip"])) as bundle:
+        names = set(bundle.namelist())
+        assert {"2024-11-22/stocks.csv", "2024-11-22/visits.csv", "2024-11-22/chart-1.csv"} <= names
+        stocks = read_csv(bundle.read("2024-11-22/stocks.csv"))
+    assert ["英伟达", "NVDA.O", "美股", "GPU/CPU", "3.54", "", "", "false"] in stocks
+
+
+def test_csv_neutralises_text_that_could_run_as_a_formula_but_keeps_negative_numbers_numeric():
+    frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)", "英伟达"],
+                          "change_pct": [-1.62, 3.54, 0.0, 90500.0, None]})
+    rows = read_csv(csv_bytes(frame))
+    assert rows == [["name", "change_pct"], ["'=HYPERLINK(\"http://x\")", "-1.62"], ["'+1", "3.54"],
+                    ["'-cmd", "0"], ["'@SUM(A1)", "90500"], ["英伟达", ""]]
+
+
+def test_whole_archive_downloads_at_stable_urls_with_every_row():
+    for name in ("stocks", "visits", "downloads", "gpu_prices"):
+        rows = read_csv(SITE.files[f"data/downloads/{name}.csv"])
+        assert rows[0][0] == "issue"
+        assert len(rows) - 1 == len(SITE.archive.stacked(name))
+    assert "[suanli-weekly.xlsx](data/downloads/suanli-weekly.xlsx)" in SITE.pages["data.md"]
+
+
+def test_whole_archive_xlsx_keeps_numbers_numeric():
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(SITE.files[ARCHIVE_XLSX]))
+    assert book.sheetnames == ["stocks", "visits", "downloads", "gpu_prices"]
+    rows = list(book["stocks"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("issue", "name", "ticker")
+    assert len(rows) - 1 == len(SITE.archive.stacked("stocks"))
+    intel = [r for r in rows if r[1] == "英特尔" and str(r[0]).startswith("2024-11-22")]
+    assert intel and intel[0][5] == -1.62
+
+
+@pytest.mark.build
+def test_built_site_serves_chart_csvs_beside_the_issue_page(built_site):
+    issue = built_site / "issues" / "2024-11-22"
+    assert (issue / "chart-1.csv").read_bytes() == SITE.files["issues/2024-11-22/chart-1.csv"]
+    assert (issue / "data.zip").exists()
+    assert 'href="chart-1.csv"' in (issue / "index.html").read_text(encoding="utf-8")
+    assert (built_site / "data" / "downloads" / "suanli-weekly.xlsx").exists()
+    assert (built_site / "entities" / "nvidia" / "chart-1.csv").exists()

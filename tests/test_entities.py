@@ -1,0 +1,92 @@
+"""Entity pages: one per registered entity, history drawn from every snapshot, found by any alias."""
+from __future__ import annotations
+
+import pytest
+
+from generators.pipeline import run
+from generators.registry import NAME_COLUMNS
+
+from conftest import DATA
+from test_browser import type_like_a_person
+
+SITE = run(DATA)
+ARCHIVE = SITE.archive
+REGISTRY = ARCHIVE.registry
+
+
+def names_in_data() -> set[str]:
+    return {name for dataset, column in NAME_COLUMNS.items() for name in ARCHIVE.stacked(dataset)[column]}
+
+
+def series(chart, name=None) -> dict:
+    """x → y of a chart's traces (one trace, or the one called ``name``)."""
+    out = {}
+    for trace in chart.figure["data"]:
+        if name is None or trace.get("name") == name:
+            out.update(zip(trace["x"], trace["y"]))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(names_in_data()))
+def test_every_entity_in_data_has_a_page_whose_history_matches_the_snapshots(name):
+    entity = REGISTRY.get(name)
+    assert f"entities/{entity.id}.md" in SITE.pages
+    charts = {c.key: c for c in SITE.entity_charts[entity.id]}
+    ids = lambda frame, column: frame[[REGISTRY.get(n).id == entity.id for n in frame[column]]]
+    stocks = ids(ARCHIVE.stacked("stocks"), "name")
+    if not stocks.empty:
+        assert series(charts["stocks"]) == {d.isoformat(): round(v, 2) for d, v in zip(stocks["issue"], stocks["change_pct"])}
+    visits = ids(ARCHIVE.stacked("visits"), "product")
+    if not visits.empty:
+        latest = visits.drop_duplicates("week", keep="last")
+        assert series(charts["visits"]) == {d.isoformat(): round(v, 2) for d, v in zip(latest["week"], latest["visits"])}
+    downloads = ids(ARCHIVE.stacked("downloads"), "app")
+    if not downloads.empty:
+        latest = downloads.drop_duplicates("month", keep="last")
+        assert series(charts["downloads"]) == {f"{d:%Y-%m}": round(v, 2) for d, v in zip(latest["month"], latest["downloads"])}
+    prices = ids(ARCHIVE.stacked("gpu_prices"), "model")
+    for condition, label in (("new", "新品"), ("used", "二手")):
+        part = prices[prices["condition"] == condition].drop_duplicates("date", keep="last")
+        if not part.empty:
+            assert series(charts["gpu_prices"], label) == {d.isoformat(): round(v, 2) for d, v in zip(part["date"], part["price"])}
+
+
+def test_entity_page_links_every_issue_that_mentions_it_with_what_it_said():
+    page = SITE.pages["entities/nvidia.md"]
+    for snapshot in ARCHIVE.snapshots:
+        assert f"(../issues/{snapshot.issue.slug}.md)" in page
+    assert "(../issues/2024-11-22.md)：周涨跌幅 +3.54%" in page
+    assert "别名：NVIDIA / NVDA" in page
+    wenxiaoyan = SITE.pages["entities/wenxiaoyan.md"]
+    assert 'title: "文小言（文心一言 / ' in wenxiaoyan
+
+
+def test_watch_list_company_without_data_gets_a_page_linking_its_issue():
+    page = SITE.pages["entities/woer.md"]
+    assert "(../issues/2024-11-22.md)：建议关注（数据中心硬件）" in page
+
+
+def test_index_lists_every_entity_by_kind():
+    index = SITE.pages["entities/index.md"]
+    for entity in REGISTRY.entities:
+        assert f"]({entity.id}.md)" in index
+    assert index.index("## 公司") < index.index("## AI 产品") < index.index("## GPU 型号")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("alias, entity", [("文心一言", "wenxiaoyan"), ("辉达", "nvidia"), ("通义千问", "tongyi"), ("NVDA", "nvidia")])
+def test_alias_search_lands_on_the_entity_page(page, server, alias, entity):
+    page.goto(f"{server}/")
+    box = page.locator("input.md-search__input")
+    type_like_a_person(page, box, alias)
+    page.wait_for_selector(".md-search-result__item", timeout=20000)
+    links = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href.split('?')[0].split('#')[0])")
+    assert f"{server}/entities/{entity}/" in links, links
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_entity_page_draws_its_history_chart(page, server):
+    page.goto(f"{server}/entities/chatgpt/")
+    page.wait_for_function("document.querySelectorAll('.wk-plot[data-rendered] .main-svg').length >= 1", timeout=20000)
+    assert page.errors == []

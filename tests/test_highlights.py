@@ -1,0 +1,68 @@
+"""本周数据要点: every number in every highlight is a cell of the data, and the block is on the page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generators.compute import History
+from generators.highlights import round_threshold
+from generators.pipeline import run
+from generators.schema import DATASET_BY_NAME
+from generators.units import pct, plain, wan
+
+from conftest import DATA
+
+SITE = run(DATA)
+
+
+def shown(source) -> str:
+    if source.dataset == "stocks":
+        return pct(source.value)
+    if source.dataset == "visits":
+        return wan(source.value, "次")
+    if source.dataset == "downloads":
+        return wan(source.value)
+    return f"${plain(source.value, 0)}"
+
+
+def cell(history: History, snapshot, source):
+    spec = DATASET_BY_NAME[source.dataset]
+    frame = (snapshot.tables[source.dataset] if source.dataset == "stocks"
+             else history.as_of(source.dataset, snapshot.issue.date, window_days=0))
+    rows = frame
+    for column, value in zip(spec.key, source.key):
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, source
+    return rows.iloc[0][source.column]
+
+
+@pytest.mark.parametrize("snapshot", SITE.archive.snapshots, ids=lambda s: s.issue.slug)
+def test_each_issue_highlights_numbers_match_the_data(snapshot):
+    history = History(SITE.archive)
+    highlights = SITE.highlights[snapshot.issue.slug]
+    assert highlights
+    for highlight in highlights:
+        for source in highlight.sources:
+            assert cell(history, snapshot, source) == source.value
+            assert shown(source) in highlight.text, (shown(source), highlight.text)
+        # every percentage change quoted next to two sources is their ratio
+        for match in re.finditer(r"([+-]\d+\.\d\d)%（(\S+?) → (\S+?)）", highlight.text):
+            olds = [s for s in highlight.sources if shown(s) == match.group(2)]
+            news = [s for s in highlight.sources if shown(s) == match.group(3)]
+            assert olds and news
+            assert pct((news[0].value / olds[0].value - 1) * 100) == match.group(1) + "%"
+
+
+def test_seed_issue_highlights_state_chatgpt_broke_nine_hundred_million():
+    texts = [h.text for h in SITE.highlights["2024-11-22"]]
+    assert "GPU/CPU 板块：寒武纪涨幅最大（+9.98%），英特尔跌幅最大（-1.62%）。" in texts
+    assert any("ChatGPT 9.05亿次（首次突破 9亿次）" in t for t in texts)
+    page = SITE.pages["issues/2024-11-22.md"]
+    assert page.index("本周数据要点") < page.index("## 投资要点")
+
+
+def test_round_threshold_takes_the_leading_digit():
+    assert round_threshold(90500) == 90000
+    assert round_threshold(8120) == 8000
+    assert round_threshold(99) == 90
