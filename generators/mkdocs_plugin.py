@@ -17,6 +17,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .errors import DataError
+from .feed import FEED_PATH, feed_xml
 from .pipeline import Site, jieba_dictionary, run, write
 
 log = logging.getLogger("mkdocs.plugins.weekly")
@@ -60,7 +61,15 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             if existing is not None:
                 raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
             files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
+        files.append(self._feed_file(config))
         return files
+
+    def _feed_file(self, config) -> File:
+        """feed.xml at the site root, with absolute links built from site_url."""
+        if not config.site_url:
+            raise PluginError("mkdocs.yml 未设置 site_url：RSS 订阅需要绝对链接（或设置环境变量 SITE_URL）")
+        xml = feed_xml(self.site.archive.issues, config.site_url, config.site_name, config.site_description or "")
+        return File.generated(config, FEED_PATH, content=xml)
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archive import archive_pages, recency_boost
 from .charts import Chart, build_charts
 from .compute import History
 from .docs_pages import schema_markdown
@@ -39,9 +40,11 @@ def generate(archive: Archive) -> Site:
         site.charts[issue.slug] = charts
         prev = issues[i - 1] if i > 0 else None
         next_ = issues[i + 1] if i + 1 < len(issues) else None
-        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_)
+        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_,
+                                                      boost=recency_boost(i, len(issues)))
     site.pages["data.md"] = schema_markdown()
     site.pages["latest.md"] = latest_markdown(issues[-1])
+    site.pages.update(archive_pages(issues))
     site.words = search_words(archive)
     return site
 

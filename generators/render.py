@@ -33,12 +33,13 @@ def rel_link(from_path: str, to_path: str) -> str:
     return "../" * up + to_path
 
 
-def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, next_: Issue | None) -> str:
-    """The complete Markdown page of one issue."""
+def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, next_: Issue | None,
+                   boost: float | None = None) -> str:
+    """The complete Markdown page of one issue (``boost``: its weight in search, newer is higher)."""
     here = issue_path(issue)
     parts = [
-        _front_matter(issue),
-        f"# {_text(issue.title)}\n",
+        _front_matter(issue, boost),
+        f"# {dated_title(issue)}\n",
         _meta_line(issue),
         _pager(here, prev, next_, "top"),
     ]
@@ -54,12 +55,19 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None, ne
     return "\n".join(p for p in parts if p)
 
 
-def _front_matter(issue: Issue) -> str:
+def dated_title(issue: Issue) -> str:
+    """The page heading: the date first, so every search result shows which week it is."""
+    return f"{issue.date:%Y-%m-%d} · {_text(issue.title)}"
+
+
+def _front_matter(issue: Issue, boost: float | None = None) -> str:
     meta = {
-        "title": issue.full_title,
+        "title": f"{issue.date:%Y-%m-%d} · {issue.title}",
         "description": issue.lead,
         "issue_date": issue.slug,
     }
+    if boost is not None:
+        meta["search"] = {"boost": boost}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
