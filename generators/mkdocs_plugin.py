@@ -2,7 +2,8 @@
 
 ``on_config`` loads and validates the archive (a data error stops the build with one line
 per problem), generates every page, and hands jieba the names found in the data.
-``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``.
+``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``, and
+feed.xml. ``on_post_build`` compacts the search index Material wrote.
 """
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .errors import DataError
 from .feed import FEED_PATH, feed_xml
 from .pipeline import Site, jieba_dictionary, run, write
+from .search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 
@@ -70,6 +72,13 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             raise PluginError("mkdocs.yml 未设置 site_url：RSS 订阅需要绝对链接（或设置环境变量 SITE_URL）")
         xml = feed_xml(self.site.archive.issues, config.site_url, config.site_name, config.site_description or "")
         return File.generated(config, FEED_PATH, content=xml)
+
+    @event_priority(-100)   # after the search plugin has written the index
+    def on_post_build(self, *, config) -> None:
+        """Rewrite Material's search index in compact form (see ``search.compact_index``)."""
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if path.is_file():
+            path.write_text(compact_index(path.read_text(encoding="utf-8")), encoding="utf-8")
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

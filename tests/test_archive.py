@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -155,3 +156,12 @@ def test_archive_is_in_the_navigation_and_issues_are_not(built_site):
     tabs = tabs[: tabs.index("</nav>")]
     assert re.search(r'href="archive/" class="md-tabs__link">\s*往期', tabs)
     assert "issues/" not in tabs
+
+
+def test_search_index_is_utf8_and_has_no_empty_sections(built_site):
+    raw = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    docs_part = raw[raw.index('"docs"'):]
+    assert "\\u" not in docs_part and "超微电脑" in docs_part
+    docs = json.loads(raw)["docs"]
+    assert all(d["text"].strip() for d in docs if "#" in d["location"])
+    assert any(d["location"] == "issues/2024-11-22/" for d in docs)
