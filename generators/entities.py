@@ -7,7 +7,6 @@ link labelled with what that issue said about it.
 """
 from __future__ import annotations
 
-import html
 
 from dataclasses import dataclass, field
 
@@ -17,7 +16,7 @@ from .downloads import chart_csv_name
 from .charts import DOWN, UP, Chart, ChartSpec, _figure, downloads_chart, gpu_chart, visits_chart
 from .model import Archive, Entity, Issue, Registry
 from .registry import KIND_LABELS, NAME_COLUMNS
-from .render import _text, chart_html, issue_path, rel_link
+from .render import _text, chart_html, front_matter, issue_path, rel_link
 from .units import pct, plain, wan
 
 INDEX = "entities/index.md"
@@ -174,11 +173,10 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
     here = entity_path(entity)
     kind = KIND_LABELS[entity.kind]
     title = entity.name + (f"（{' / '.join(entity.aliases)}）" if entity.aliases else "")
-    # Material prints page titles unescaped (see render._front_matter), so store it escaped.
-    parts = ["---\n" + f"title: {_yaml_str(html.escape(title, quote=True))}\n" + "---\n", f"# {_text(entity.name)}\n",
+    parts = [front_matter(title), f"# {_text(entity.name)}\n",
              f'<p class="wk-meta"><span>{kind}</span>'
              + (f" · <span>别名：{' / '.join(_text(a) for a in entity.aliases)}</span>" if entity.aliases else "")
-             + f' · <a href="../">全部公司与产品</a></p>\n']
+             + ' · <a href="../">全部公司与产品</a></p>\n']
     latest = latest_figures(data)
     parts.append("## 最新数据\n\n" + ("\n".join(f"- {_text(line)}" for line in latest) if latest else "暂无数据，仅在正文或建议关注中出现。") + "\n")
     if charts:
@@ -211,9 +209,6 @@ def _link_text(text: str) -> str:
     return _text(text).replace("[", "［").replace("]", "］")
 
 
-def _yaml_str(text: str) -> str:
-    import json
-    return json.dumps(text, ensure_ascii=False)
 
 
 def entity_pages(archive: Archive) -> tuple[dict[str, str], dict[str, list[Chart]]]:

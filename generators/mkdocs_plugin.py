@@ -3,7 +3,8 @@
 ``on_config`` loads and validates the archive (a data error stops the build with one line
 per problem), leaves out drafts and embargoed issues (``WEEKLY_AS_OF``, default now),
 generates every page, and hands jieba the names found in the data.
-``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``.
+``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``, and
+feed.xml. ``on_post_build`` compacts the search index Material wrote.
 """
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .errors import DataError
+from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
 from .render import link_next
+from .search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 
@@ -76,6 +79,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             if existing is not None:
                 raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
             files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
+        files.append(self._feed_file(config))
         return files
 
     def on_page_content(self, html, *, page, config, files):
@@ -84,6 +88,20 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         if rel.startswith("issues/") and rel.endswith(".md"):
             return link_next(html, self.site.issue_after(rel[len("issues/"):-len(".md")]))
         return html
+
+    def _feed_file(self, config) -> File:
+        """feed.xml at the site root, with absolute links built from site_url."""
+        if not config.site_url:
+            raise PluginError("mkdocs.yml 未设置 site_url：RSS 订阅需要绝对链接（或设置环境变量 SITE_URL）")
+        xml = feed_xml(self.site.archive.issues, config.site_url, config.site_name, config.site_description or "")
+        return File.generated(config, FEED_PATH, content=xml)
+
+    @event_priority(-100)   # after the search plugin has written the index
+    def on_post_build(self, *, config) -> None:
+        """Rewrite Material's search index in compact form (see ``search.compact_index``)."""
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if path.is_file():
+            path.write_text(compact_index(path.read_text(encoding="utf-8")), encoding="utf-8")
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .archive import archive_pages, recency_boost
 from .charts import Chart, build_charts
 from .compute import History, corrections
 from .docs_pages import schema_markdown
@@ -59,7 +60,8 @@ def generate(archive: Archive) -> Site:
         downloads = _chart_files(site, f"issues/{issue.slug}", charts)
         site.files[f"issues/{issue.slug}/data.zip"] = issue_zip(snapshot, charts)
         site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, corrections(archive, issue.date),
-                                                       [h.text for h in points], downloads, "data.zip")
+                                                       [h.text for h in points], downloads, "data.zip",
+                                                       boost=recency_boost(issue.date))
     pages, site.entity_charts = entity_pages(archive)
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
@@ -68,6 +70,7 @@ def generate(archive: Archive) -> Site:
     site.files.update(whole)
     site.pages["data.md"] = "\n".join([schema_markdown(), registry_markdown(), archive_markdown(list(whole))])
     site.pages["latest.md"] = latest_markdown(issues[-1])
+    site.pages.update(archive_pages(issues))
     site.words = search_words(archive)
     return site
 

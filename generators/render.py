@@ -36,17 +36,19 @@ def rel_link(from_path: str, to_path: str) -> str:
 
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
                    corrections: Sequence[Correction] = (), highlights: Sequence[str] = (),
-                   downloads: dict[int, str] | None = None, bundle: str | None = None) -> str:
+                   downloads: dict[int, str] | None = None, bundle: str | None = None,
+                   boost: float | None = None) -> str:
     """The complete Markdown page of one issue, as it stood when published.
 
     It depends only on this issue and earlier ones, so adding next week's snapshot leaves it
     byte-for-byte the same: the "next issue" link is filled in at build time (``link_next``).
-    ``downloads``: chart number → CSV URL relative to the page; ``bundle``: the issue's data ZIP.
+    ``downloads``: chart number → CSV URL relative to the page; ``bundle``: the issue's data ZIP;
+    ``boost``: its weight in search (newer is higher).
     """
     here = issue_path(issue)
     parts = [
-        _front_matter(issue),
-        f"# {_text(issue.title)}\n",
+        _front_matter(issue, boost),
+        f"# {dated_title(issue)}\n",
         _meta_line(issue),
         _pager(prev, "top"),
         _corrections(corrections),
@@ -66,15 +68,27 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
     return "\n".join(p for p in parts if p)
 
 
-def _front_matter(issue: Issue) -> str:
-    # Material puts page.meta.title and .description into <title>, the header and a <meta>
-    # attribute without escaping them, so they are stored escaped.
-    meta = {
-        "title": html.escape(issue.full_title, quote=True),
-        "description": html.escape(issue.lead, quote=True),
-        "issue_date": issue.slug,
-    }
+def dated_title(issue: Issue) -> str:
+    """The page heading: the date first, so every search result shows which week it is."""
+    return f"{issue.date:%Y-%m-%d} · {_text(issue.title)}"
+
+
+def front_matter(title: str, description: str | None = None, **extra) -> str:
+    """A generated page's YAML front matter.
+
+    Material puts page.meta.title and .description into <title>, the header and a <meta>
+    attribute without escaping them, so every generated page stores them escaped.
+    """
+    meta = {"title": html.escape(title, quote=True)}
+    if description is not None:
+        meta["description"] = html.escape(description, quote=True)
+    meta.update(extra)
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+
+def _front_matter(issue: Issue, boost: float | None = None) -> str:
+    extra = {"search": {"boost": boost}} if boost is not None else {}
+    return front_matter(f"{issue.date:%Y-%m-%d} · {issue.title}", issue.lead, issue_date=issue.slug, **extra)
 
 
 def _meta_line(issue: Issue) -> str:

@@ -5,7 +5,7 @@ This module is the single source of truth for the snapshot format; the data docs
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ISSUE_FILE = "issue.md"
 TIMEZONE = "Asia/Shanghai"   # publication times are Beijing time

@@ -220,7 +220,7 @@ def _issue_text(week: Week, rng: random.Random, stocks: list[list], visits: list
     dc = [r for r in ordered if r[3] == "数据中心硬件"]
     lines = ["## 投资要点", "", f"**本周{dc[0][0]}与{gpu[0][0]}{rng.choice(MOVES_UP)}，算力板块分化。**", "",
              f"（1）GPU/CPU：本周（{label}）" + "，".join(f"{r[0]}{float(r[4]):+.2f}%" for r in gpu[:5]) + "。",
-             "", f"（2）数据中心硬件：" + "，".join(f"{r[0]}{float(r[4]):+.2f}%" for r in dc[:4]) + "。", ""]
+             "", "（2）数据中心硬件：" + "，".join(f"{r[0]}{float(r[4]):+.2f}%" for r in dc[:4]) + "。", ""]
     for theme, tag, names in themes:
         day = week.date - timedelta(days=rng.randint(3, 6))
         opener = rng.choice(OPENERS).format(day=f"{day.month}月{day.day}日")

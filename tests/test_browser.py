@@ -26,6 +26,8 @@ def test_charts_draw_again_after_instant_navigation(page, server):
     page.evaluate("window.__marker = 1")               # survives only if no full reload happens
     page.click("a[rel=prev]")
     page.wait_for_url("**/issues/2024-11-15/")
+    # The URL changes before Material swaps the content in: wait for the new heading.
+    page.wait_for_function("document.querySelector('h1').textContent.includes('2024-11-15')")
     wait_for_charts(page)
     assert page.evaluate("window.__marker") == 1
     assert page.locator("h1").inner_text().startswith(page.locator("h1").inner_text()[:4])

@@ -1,8 +1,6 @@
 """Charts and render stage: pure functions from frames to figures and Markdown."""
 from __future__ import annotations
 
-import json
-from datetime import date
 
 import pandas as pd
 import pytest
@@ -10,7 +8,7 @@ import pytest
 from generators.charts import DOWN, UP, build_charts, figure_json, stocks_chart, validate
 from generators.compute import History
 from generators.load import load_archive
-from generators.render import chart_html, issue_markdown, _escape_html
+from generators.render import chart_html, _escape_html
 from generators.units import pct, wan, wan_ticks
 
 from conftest import DATA

@@ -1,0 +1,52 @@
+"""Feed stage: every published issue as an RSS 2.0 document (title, date, lead, absolute link)."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta, timezone
+from email.utils import format_datetime
+from urllib.parse import urljoin
+
+from .model import Issue
+
+FEED_PATH = "feed.xml"
+BEIJING = timezone(timedelta(hours=8))
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def issue_url(site_url: str, issue: Issue) -> str:
+    """An issue's absolute URL (its stable address)."""
+    return urljoin(site_url if site_url.endswith("/") else site_url + "/", f"issues/{issue.slug}/")
+
+
+def pub_date(issue: Issue) -> str:
+    """RFC 822 date of publication, Beijing time (08:00 on the issue's date)."""
+    return format_datetime(datetime.combine(issue.date, time(8, 0), tzinfo=BEIJING))
+
+
+def feed_xml(issues: Sequence[Issue], site_url: str, title: str, description: str) -> str:
+    """The RSS 2.0 feed of every issue, newest first, as UTF-8 XML text (Chinese kept as is)."""
+    ET.register_namespace("atom", ATOM)
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = title
+    ET.SubElement(channel, "link").text = base
+    ET.SubElement(channel, "description").text = description
+    ET.SubElement(channel, "language").text = "zh-CN"
+    ET.SubElement(channel, f"{{{ATOM}}}link", href=urljoin(base, FEED_PATH), rel="self", type="application/rss+xml")
+    ordered = sorted(issues, key=lambda i: i.date, reverse=True)
+    if ordered:
+        ET.SubElement(channel, "lastBuildDate").text = pub_date(ordered[0])
+    for issue in ordered:
+        item = ET.SubElement(channel, "item")
+        link = issue_url(base, issue)
+        ET.SubElement(item, "title").text = f"{issue.date:%Y-%m-%d} · {issue.title}"
+        ET.SubElement(item, "link").text = link
+        ET.SubElement(item, "guid", isPermaLink="true").text = link
+        ET.SubElement(item, "pubDate").text = pub_date(issue)
+        ET.SubElement(item, "description").text = issue.lead
+        for tag in issue.tags:
+            ET.SubElement(item, "category").text = tag
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
