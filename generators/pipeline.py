@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import PageCache, page_keys
 from .charts import Chart, build_charts
 from .compute import History
 from .docs_pages import schema_markdown
@@ -26,12 +27,22 @@ class Site:
         return self.archive.issues[-1]
 
 
-def generate(archive: Archive) -> Site:
-    """Every generated page of the site, from a validated archive."""
+def generate(archive: Archive, cache: PageCache | None = None) -> Site:
+    """Every generated page of the site, from a validated archive.
+
+    With a cache, an issue page whose inputs are unchanged is read back instead of drawn
+    again; the newest issue is always drawn, because the home page shows its charts.
+    """
     site = Site(archive)
     history = History(archive)
     issues = archive.issues
+    keys = page_keys(archive.snapshots) if cache else []
     for i, issue in enumerate(issues):
+        if cache and i + 1 < len(issues):
+            cached = cache.get(issue.slug, keys[i])
+            if cached is not None:
+                site.pages[issue_path(issue)] = cached
+                continue
         frames = {name: history.as_of(name, issue.date) for name in ("visits", "downloads", "gpu_prices")}
         snapshot = archive.snapshots[i]
         frames["stocks"] = snapshot.tables.get("stocks")
@@ -40,6 +51,8 @@ def generate(archive: Archive) -> Site:
         prev = issues[i - 1] if i > 0 else None
         next_ = issues[i + 1] if i + 1 < len(issues) else None
         site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, next_)
+        if cache:
+            cache.put(issue.slug, keys[i], site.pages[issue_path(issue)])
     site.pages["data.md"] = schema_markdown()
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.words = search_words(archive)
@@ -86,6 +99,6 @@ def jieba_dictionary(words: list[str]) -> str:
     return "".join(f"{w} 100000 nz\n" for w in words if " " not in w and not w.isascii())
 
 
-def run(data_dir: Path) -> Site:
+def run(data_dir: Path, cache_dir: Path | None = None) -> Site:
     """Load and generate in one call (the CLI and the MkDocs plugin both use this)."""
-    return generate(load_archive(data_dir))
+    return generate(load_archive(data_dir), PageCache(cache_dir) if cache_dir else None)
