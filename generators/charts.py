@@ -196,10 +196,9 @@ def gpu_chart(frame: pd.DataFrame, model: str) -> tuple[dict, pd.DataFrame, pd.D
                        "hovertemplate": "%{x}<br>" + label + "：$%{y:,.0f}<extra></extra>"})
     layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"tickprefix": "$", "tickformat": ",.0f"}}
     days = sorted({d for part in prices.values() for d in part})
-    table = pd.DataFrame({"日期": [d.isoformat() for d in days]})
-    for condition, label in (("new", "新品（美元）"), ("used", "二手（美元）")):
-        if condition in prices:
-            table[label] = [plain(prices[condition].get(d)) for d in days]
+    table = pd.DataFrame({"日期": [d.isoformat() for d in days],
+                          **{label: [plain(prices[condition].get(d)) for d in days]
+                             for condition, label in (("new", "新品（美元）"), ("used", "二手（美元）")) if condition in prices}})
     return _figure(traces, layout), table, rows
 
 
