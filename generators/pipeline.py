@@ -13,7 +13,7 @@ from .model import Archive, Issue
 from .render import issue_markdown, issue_path
 
 
-@dataclass
+@dataclass(repr=False)
 class Site:
     """What the generator produced: docs-tree path → Markdown, plus values for hand-written pages."""
 
@@ -25,6 +25,11 @@ class Site:
     @property
     def latest(self) -> Issue:
         return self.archive.issues[-1]
+
+    def __repr__(self) -> str:
+        # mkdocs-macros serialises every `extra` value for its debug log on each build, even
+        # with debug off; the default repr would print every data frame of the archive.
+        return f"Site({len(self.archive.snapshots)} issues, {len(self.pages)} pages)"
 
 
 def generate(archive: Archive, cache: PageCache | None = None) -> Site:
