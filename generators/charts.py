@@ -125,24 +125,30 @@ def stocks_chart(frame: pd.DataFrame) -> tuple[dict, pd.DataFrame, pd.DataFrame]
 
 def _series_chart(frame: pd.DataFrame, entity: str, x: str, y: str, x_label: str,
                   x_format, x_tick: str, mode: str = "lines+markers") -> tuple[dict, pd.DataFrame]:
-    frame = frame.sort_values([x, entity], kind="stable")
-    traces = []
-    order = frame.groupby(entity, sort=False)[y].last().sort_values(ascending=False).index
-    for name in order:
-        rows = frame[frame[entity] == name]
-        traces.append({"type": "scatter", "mode": mode, "name": name,
-                       "x": [x_format(v) for v in rows[x]], "y": [round(v, 2) for v in rows[y]],
-                       "hovertemplate": "%{x}<br>" + _attr(name) + "：%{y:,.0f}万次<extra></extra>"})
-    top = float(frame[y].max()) if not frame.empty else 0.0
+    # Plain Python over the rows: pandas' per-call overhead (groupby, pivot_table) was most of
+    # the generation time, and an issue's windowed frame holds only a few hundred rows.
+    rows = sorted(zip(frame[x].tolist(), frame[entity].tolist(), frame[y].tolist()), key=lambda r: (r[0], r[1]))
+    series: dict[str, dict] = {}
+    for xv, name, yv in rows:
+        series.setdefault(name, {})[xv] = yv        # sorted by x, so the last value wins
+    order = _descending_by_last(series)
+    traces = [{"type": "scatter", "mode": mode, "name": name,
+               "x": [x_format(v) for v in series[name]], "y": [round(v, 2) for v in series[name].values()],
+               "hovertemplate": "%{x}<br>" + _attr(name) + "：%{y:,.0f}万次<extra></extra>"} for name in order]
+    top = float(max(r[2] for r in rows)) if rows else 0.0
     tickvals, ticktext = wan_ticks(top)
     layout = {"xaxis": {"tickformat": x_tick, "hoverformat": x_tick if x_tick == "%Y-%m" else "%Y-%m-%d"},
               "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "rangemode": "tozero"}}
-    wide = frame.pivot_table(index=x, columns=entity, values=y, aggfunc="last", sort=True)
-    wide = wide[[c for c in order]]
-    table = pd.DataFrame({x_label: [x_format(v) for v in wide.index]})
-    for column in wide.columns:
-        table[column] = [wan(v) for v in wide[column]]
+    xs = sorted({r[0] for r in rows})
+    table = pd.DataFrame({x_label: [x_format(v) for v in xs],
+                          **{name: [wan(series[name].get(v)) for v in xs] for name in order}})
     return _figure(traces, layout), table
+
+
+def _descending_by_last(series: dict[str, dict]) -> list[str]:
+    """Entity names by their latest value, largest first (pandas' sort, so ties keep its order)."""
+    lasts = pd.Series([next(reversed(values.values())) for values in series.values()], index=list(series), dtype=float)
+    return list(lasts.sort_values(ascending=False).index)
 
 
 def visits_chart(frame: pd.DataFrame, category: str, region: str | None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
@@ -174,21 +180,24 @@ def gpu_chart(frame: pd.DataFrame, model: str) -> tuple[dict, pd.DataFrame, pd.D
     """New (blue) and used (red) Amazon prices of one GPU model, in US dollars."""
     if frame.empty:
         return _figure([]), _empty_table("日期"), frame
-    rows = frame[frame["model"] == model].sort_values("date", kind="stable")
+    rows = frame[frame["model"] == model]
+    prices: dict[str, dict] = {}
+    for day, condition, price in sorted(zip(rows["date"].tolist(), rows["condition"].tolist(), rows["price"].tolist()),
+                                        key=lambda r: r[0]):
+        prices.setdefault(condition, {})[day] = price
     traces = []
     for condition, label, color in (("new", "新品", NEW), ("used", "二手", USED)):
-        part = rows[rows["condition"] == condition]
-        if part.empty:
+        part = prices.get(condition)
+        if not part:
             continue
         traces.append({"type": "scatter", "mode": "lines", "line": {"color": color, "shape": "hv"}, "name": label,
-                       "x": [d.isoformat() for d in part["date"]], "y": [round(v, 2) for v in part["price"]],
+                       "x": [d.isoformat() for d in part], "y": [round(v, 2) for v in part.values()],
                        "hovertemplate": "%{x}<br>" + label + "：$%{y:,.0f}<extra></extra>"})
     layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"tickprefix": "$", "tickformat": ",.0f"}}
-    wide = rows.pivot_table(index="date", columns="condition", values="price", aggfunc="last", sort=True)
-    table = pd.DataFrame({"日期": [d.isoformat() for d in wide.index]})
-    for condition, label in (("new", "新品（美元）"), ("used", "二手（美元）")):
-        if condition in wide.columns:
-            table[label] = [plain(v) for v in wide[condition]]
+    days = sorted({d for part in prices.values() for d in part})
+    table = pd.DataFrame({"日期": [d.isoformat() for d in days],
+                          **{label: [plain(prices[condition].get(d)) for d in days]
+                             for condition, label in (("new", "新品（美元）"), ("used", "二手（美元）")) if condition in prices}})
     return _figure(traces, layout), table, rows
 
 

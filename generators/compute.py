@@ -30,7 +30,9 @@ class History:
         if frame.empty:
             return frame
         spec = DATASET_BY_NAME[dataset]
-        rows = frame[frame["issue"] <= issue_date]
+        # Rows are stacked in issue order, so the rows up to an issue are a prefix: slicing
+        # keeps each call independent of the archive's length (a mask would make N issues N²).
+        rows = frame.iloc[: frame["issue"].searchsorted(issue_date, side="right")]
         days = WINDOW_DAYS.get(dataset) if window_days is None else window_days
         if spec.date_column and days:
             rows = rows[rows[spec.date_column] > issue_date - timedelta(days=days)]

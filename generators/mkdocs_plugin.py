@@ -43,7 +43,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
         try:
-            self.site = run(self.data_dir, self._as_of())
+            self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages")
         except DataError as exc:
             raise PluginError("数据校验未通过：\n" + str(exc)) from None
         self.pages_dir = self.cache_dir / "docs"

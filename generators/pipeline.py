@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .archive import archive_pages, recency_boost
+from .cache import IssueOutput, PageCache, page_keys
 from .charts import Chart, build_charts
 from .compute import History, corrections
 from .docs_pages import schema_markdown
@@ -18,7 +19,7 @@ from .model import Archive, Issue
 from .render import issue_markdown, issue_path, link_text
 
 
-@dataclass
+@dataclass(repr=False)
 class Site:
     """What the generator produced: docs-tree path → Markdown, plus values for hand-written pages."""
 
@@ -40,32 +41,35 @@ class Site:
         index = slugs.index(slug) if slug in slugs else len(slugs)
         return self.archive.issues[index + 1] if index + 1 < len(slugs) else None
 
+    def __repr__(self) -> str:
+        # mkdocs-macros serialises every `extra` value for its debug log on each build, even
+        # with debug off; the default repr would print every data frame of the archive.
+        return f"Site({len(self.archive.snapshots)} issues, {len(self.pages)} pages)"
 
-def generate(archive: Archive) -> Site:
-    """Every generated page of the site, from a validated archive."""
+
+
+def generate(archive: Archive, cache: PageCache | None = None) -> Site:
+    """Every generated page of the site, from a validated archive.
+
+    With a cache, an issue whose inputs are unchanged (its snapshot, every earlier one and the
+    generator's code) is read back instead of drawn again; the newest issue is always drawn,
+    because the home page shows its charts.
+    """
     site = Site(archive)
     history = History(archive)
     issues = archive.issues
+    keys = page_keys(archive.snapshots, archive.registry) if cache else []
     for i, issue in enumerate(issues):
-        frames = {name: history.as_of(name, issue.date) for name in ("visits", "downloads", "gpu_prices")}
-        snapshot = archive.snapshots[i]
-        frames["stocks"] = snapshot.tables.get("stocks")
-        charts = build_charts(issue, {k: v for k, v in frames.items() if v is not None})
-        site.charts[issue.slug] = charts
-        prev = issues[i - 1] if i > 0 else None
-        previous = archive.snapshots[i - 1].tables if i > 0 else None
-        visible = {name: history.as_of(name, issue.date, window_days=0) for name in ("visits", "downloads", "gpu_prices")}
-        points = week_highlights(snapshot.tables, previous, visible, archive.registry)
-        site.highlights[issue.slug] = points
-        downloads = _chart_files(site, f"issues/{issue.slug}", charts)
-        site.files[f"issues/{issue.slug}/data.zip"] = issue_zip(snapshot, charts)
-        site.pages[issue_path(issue)] = issue_markdown(issue, charts, prev, corrections(archive, issue.date),
-                                                       [h.text for h in points], downloads, "data.zip",
-                                                       boost=recency_boost(issue.date))
+        cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None
+        output = cached if cached is not None else _issue_output(site, history, i)
+        site.pages.update(output.pages)
+        site.files.update(output.files)
+        if cache and cached is None:
+            cache.put(issue.slug, keys[i], output)
     pages, site.entity_charts = entity_pages(archive)
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
-        _chart_files(site, f"entities/{entity_id}", charts)
+        site.files.update(_chart_files(f"entities/{entity_id}", charts)[1])
     whole = archive_files(archive)
     site.files.update(whole)
     site.pages["data.md"] = "\n".join([schema_markdown(), registry_markdown(), archive_markdown(list(whole))])
@@ -75,15 +79,36 @@ def generate(archive: Archive) -> Site:
     return site
 
 
-def _chart_files(site: Site, folder: str, charts: list[Chart]) -> dict[int, str]:
-    """Each chart's CSV beside its page (folder/chart-N.csv); chart number → URL relative to the page."""
-    links = {}
+def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
+    """Draw one issue: its charts, highlights, page and download files (recorded on ``site``)."""
+    archive = site.archive
+    snapshot, issue = archive.snapshots[i], archive.issues[i]
+    frames = {name: history.as_of(name, issue.date) for name in ("visits", "downloads", "gpu_prices")}
+    frames["stocks"] = snapshot.tables.get("stocks")
+    charts = build_charts(issue, {k: v for k, v in frames.items() if v is not None})
+    site.charts[issue.slug] = charts
+    previous = archive.snapshots[i - 1].tables if i > 0 else None
+    visible = {name: history.as_of(name, issue.date, window_days=0) for name in ("visits", "downloads", "gpu_prices")}
+    points = week_highlights(snapshot.tables, previous, visible, archive.registry)
+    site.highlights[issue.slug] = points
+    links, files = _chart_files(f"issues/{issue.slug}", charts)
+    files[f"issues/{issue.slug}/data.zip"] = issue_zip(snapshot, charts)
+    prev = archive.issues[i - 1] if i > 0 else None
+    page = issue_markdown(issue, charts, prev, corrections(archive, issue.date), [h.text for h in points],
+                          links, "data.zip", boost=recency_boost(issue.date))
+    return IssueOutput({issue_path(issue): page}, files)
+
+
+def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:
+    """Each chart's CSV beside its page (folder/chart-N.csv): chart number → URL relative to the
+    page, and docs path → file bytes."""
+    links, files = {}, {}
     for chart in charts:
         name = chart_csv_name(chart)
         if name:
-            site.files[f"{folder}/{name}"] = csv_bytes(chart_frame(chart))
+            files[f"{folder}/{name}"] = csv_bytes(chart_frame(chart))
             links[chart.number] = name
-    return links
+    return links, files
 
 
 def latest_markdown(issue: Issue) -> str:
@@ -132,9 +157,10 @@ def jieba_dictionary(words: list[str]) -> str:
     return "".join(f"{w} 100000 nz\n" for w in words if " " not in w and not w.isascii())
 
 
-def run(data_dir: Path, as_of: datetime | None = None) -> Site:
+def run(data_dir: Path, as_of: datetime | None = None, cache_dir: Path | None = None) -> Site:
     """Load and generate in one call (the CLI and the MkDocs plugin both use this).
 
     ``as_of`` is the embargo: see ``load_archive``; ``None`` includes drafts (local preview only).
+    ``cache_dir`` keeps each issue's generated output, so an unchanged issue is not drawn again.
     """
-    return generate(load_archive(data_dir, as_of))
+    return generate(load_archive(data_dir, as_of), PageCache(cache_dir) if cache_dir else None)

@@ -210,7 +210,7 @@ def table_html(chart: Chart, caption: str) -> str:
         return ""
     head = "".join(f"<th scope=\"col\">{_text(str(c))}</th>" for c in chart.table.columns)
     rows = []
-    for record in chart.table.itertuples(index=False):
+    for record in chart.table.to_numpy(dtype=object).tolist():   # itertuples is ~10x slower
         cells = [f"<th scope=\"row\">{_text(str(record[0]))}</th>"]
         cells += [f"<td>{_text(str(v))}</td>" for v in record[1:]]
         rows.append("<tr>" + "".join(cells) + "</tr>")

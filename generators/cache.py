@@ -1,0 +1,84 @@
+"""Per-issue output cache, so adding a week re-generates only the issues whose inputs changed.
+
+An issue's output (its page and its download files) depends on its own snapshot, the history
+of every earlier snapshot (charts, highlights, corrections), the entity registry and the
+generator's code — never on
+later issues: the "next issue" link is added at build time. Its key is a running hash over the
+snapshots in date order, seeded with the source of this package. Editing an old snapshot
+therefore re-generates it and every later issue; adding a week re-generates only the new one.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Registry, Snapshot
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of this package's source: any code change invalidates every cached page."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def snapshot_digest(snapshot: Snapshot) -> bytes:
+    """A hash of one snapshot's issue record and every dataset frame (values and columns)."""
+    digest = hashlib.sha256(repr(snapshot.issue).encode())
+    for name in sorted(snapshot.tables):
+        frame = snapshot.tables[name]
+        # repr of the rows as Python values: exact (floats repr round-trip) and, for frames of
+        # a few dozen rows, far cheaper than pandas' own hashing of object columns.
+        digest.update(repr((name, list(frame.columns), frame.to_numpy(dtype=object).tolist())).encode())
+    return digest.digest()
+
+
+def page_keys(snapshots: tuple[Snapshot, ...], registry: Registry) -> list[str]:
+    """One cache key per issue, in archive order (the entity registry names what pages say)."""
+    keys, chain = [], hashlib.sha256(code_fingerprint().encode() + repr(registry.entities).encode()).digest()
+    for snapshot in snapshots:
+        chain = hashlib.sha256(chain + snapshot_digest(snapshot)).digest()
+        keys.append(chain.hex()[:32])
+    return keys
+
+
+@dataclass(frozen=True)
+class IssueOutput:
+    """What one issue contributes to the site: docs path → Markdown, docs path → file bytes."""
+
+    pages: dict[str, str]
+    files: dict[str, bytes]
+
+
+class PageCache:
+    """Each issue's generated output on disk, one pickle per issue, named by slug and key.
+
+    The folder is the build's own cache (.cache/weekly/pages), written only by this code.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, slug: str, key: str) -> Path:
+        return self.folder / f"{slug}.{key}.pickle"
+
+    def get(self, slug: str, key: str) -> IssueOutput | None:
+        path = self._path(slug, key)
+        try:
+            output = pickle.loads(path.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            return None     # missing or unreadable: draw the issue again
+        return output if isinstance(output, IssueOutput) else None
+
+    def put(self, slug: str, key: str, output: IssueOutput) -> None:
+        for stale in self.folder.glob(f"{slug}.*"):
+            stale.unlink()
+        tmp = self._path(slug, key).with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self._path(slug, key))
