@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -124,10 +125,26 @@ def archive_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
         sheet.append([str(c) for c in frame.columns])
         for record in frame.itertuples(index=False):
             sheet.append([None if (isinstance(v, float) and math.isnan(v)) else safe_cell(v) for v in record])
-    book.properties.created = book.properties.modified = FIXED_TIME
+    book.properties.created = FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _pin_modified_time(buffer.getvalue())
+
+
+def _pin_modified_time(xlsx: bytes) -> bytes:
+    """openpyxl stamps dcterms:modified with the time of saving; pin it so equal data gives
+    equal bytes (stable downloads, and a cache that can be checked against a fresh build)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, data)
+    return out.getvalue()
 
 
 def archive_files(archive: Archive) -> dict[str, bytes]:
