@@ -4,6 +4,7 @@ Exit codes: 0 success, 1 bad data (one line per problem), 2 bad usage.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -145,6 +146,7 @@ def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: boo
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    _show_mkdocs_messages()
     try:
         os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
         os.environ["WEEKLY_AS_OF"] = f"{as_of:%Y-%m-%d %H:%M}"
@@ -157,6 +159,17 @@ def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: boo
     except (Abort, ConfigurationError) as exc:
         click.echo(f"构建失败：{exc}", err=True)
         sys.exit(1)
+
+
+def _show_mkdocs_messages() -> None:
+    """Print MkDocs' warnings and errors (a strict build fails on them; say which and where)."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "weekly", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        handler.weekly = True
+        logger.addHandler(handler)
 
 
 def _swap_into_place(staging: Path, site_dir: Path) -> None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
-import pytest
+from conftest import ROOT, weekly
 
 SEED_FIGURES = ["英伟达+3.54%", "AMD+3.33%", "龙芯中科+8.95%", "寒武纪+9.98%", "海光信息+3.81%",
                 "超微电脑+52.15%", "突破9亿", "近300万", "122天", "10万颗GPU", "超过8位的精度",
@@ -112,3 +113,16 @@ def test_home_page_shows_the_latest_issue(built_site):
 def test_latest_url_leads_to_the_newest_issue(built_site):
     html = (built_site / "latest" / "index.html").read_text(encoding="utf-8")
     assert 'content="0; url=../issues/2024-11-22/"' in html
+
+
+def test_a_strict_build_names_the_broken_link_and_writes_no_site(tmp_path):
+    for name in ("mkdocs.yml", "docs", "overrides"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
+    (tmp_path / "docs" / "about" / "broken.md").write_text("# 坏链接\n\n[去向不明](missing-page.md)\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = weekly("build", "--config", str(tmp_path / "mkdocs.yml"), "--data", str(ROOT / "data"),
+                    "--site-dir", str(site))
+    assert result.returncode == 1
+    assert "about/broken.md" in result.stderr and "missing-page.md" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not site.exists()
