@@ -5,7 +5,6 @@ import json
 import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
