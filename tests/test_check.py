@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-
 from conftest import DATA, copy_data, weekly
 
 SEED = "2024-11-22"
