@@ -57,29 +57,36 @@ class Correction:
     published: date     # the issue that published the old value
 
 
-def corrections(archive: Archive, issue_date: date) -> list[Correction]:
-    """Rows of the issue of ``issue_date`` that restate a different value for an earlier key."""
-    found: list[Correction] = []
-    for name, value in CORRECTABLE.items():
+def correction_map(archive: Archive) -> dict[date, list[Correction]]:
+    """Every restated value in the archive, by the issue that restates it, in one pass.
+
+    A key that appears in several snapshots is compared with its previous appearance; a
+    different value is a correction announced by the later issue.
+    """
+    found: dict[date, list[tuple[int, int, Correction]]] = {}
+    for order, (name, value) in enumerate(CORRECTABLE.items()):
         spec = DATASET_BY_NAME[name]
         stacked = archive.stacked(name)
         if stacked.empty:
             continue
-        earlier = stacked[stacked["issue"] < issue_date].drop_duplicates(list(spec.key), keep="last")
-        current = stacked[stacked["issue"] == issue_date]
-        if earlier.empty or current.empty:
-            continue
-        merged = current.merge(earlier, on=list(spec.key), suffixes=("", "_old"))
-        for row in merged.itertuples(index=False):
-            row = row._asdict()
-            if row[value] == row[f"{value}_old"] or (name == "downloads" and not row["complete_old"]):
-                continue
-            entity = str(row[spec.key[0]]) + (f" {'新品' if row['condition'] == 'new' else '二手'}" if name == "gpu_prices" else "")
-            day = row[spec.date_column]
-            when = f"{day:%Y-%m}" if spec.date_column == "month" else f"{day:%Y-%m-%d}"
-            found.append(Correction(spec.title, entity, when, _number(row[f"{value}_old"]), _number(row[value]),
-                                    row["issue_old"]))
-    return found
+        repeated = stacked[stacked.duplicated(list(spec.key), keep=False)]
+        for _, rows in repeated.groupby(list(spec.key), sort=False):
+            records = list(zip(rows.index, rows.to_dict("records")))
+            for (_, old), (position, new) in zip(records, records[1:]):
+                if new[value] == old[value] or (name == "downloads" and not old["complete"]):
+                    continue
+                entity = str(new[spec.key[0]]) + (f" {'新品' if new['condition'] == 'new' else '二手'}" if name == "gpu_prices" else "")
+                day = new[spec.date_column]
+                when = f"{day:%Y-%m}" if spec.date_column == "month" else f"{day:%Y-%m-%d}"
+                found.setdefault(new["issue"], []).append(
+                    (order, position, Correction(spec.title, entity, when, _number(old[value]), _number(new[value]), old["issue"])))
+    # Within an issue: datasets in a fixed order, rows in the order of its CSV files.
+    return {day: [c for _, _, c in sorted(items, key=lambda t: t[:2])] for day, items in found.items()}
+
+
+def corrections(archive: Archive, issue_date: date) -> list[Correction]:
+    """Rows of the issue of ``issue_date`` that restate a different value for an earlier key."""
+    return correction_map(archive).get(issue_date, [])
 
 
 def _number(value: float) -> str:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
-from datetime import datetime, time, timedelta, timezone
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import urljoin
 
+from .compute import Correction
 from .model import Issue
 
 FEED_PATH = "feed.xml"
@@ -24,8 +25,20 @@ def pub_date(issue: Issue) -> str:
     return format_datetime(datetime.combine(issue.date, time(8, 0), tzinfo=BEIJING))
 
 
-def feed_xml(issues: Sequence[Issue], site_url: str, title: str, description: str) -> str:
-    """The RSS 2.0 feed of every issue, newest first, as UTF-8 XML text (Chinese kept as is)."""
+def correction_text(items: Sequence[Correction]) -> str:
+    """The 更正 sentence a feed item carries, empty when the issue corrects nothing."""
+    if not items:
+        return ""
+    return " 更正：" + "；".join(f"{c.published:%Y-%m-%d} 期{c.dataset}，{c.entity}（{c.when}）：{c.old} 更正为 {c.new}"
+                                for c in items) + "。"
+
+
+def feed_xml(issues: Sequence[Issue], site_url: str, title: str, description: str,
+             corrections: Mapping[date, Sequence[Correction]] | None = None) -> str:
+    """The RSS 2.0 feed of every issue, newest first, as UTF-8 XML text (Chinese kept as is).
+
+    An issue that corrects earlier values says so in its description (更正), as its page does.
+    """
     ET.register_namespace("atom", ATOM)
     base = site_url if site_url.endswith("/") else site_url + "/"
     rss = ET.Element("rss", version="2.0")
@@ -45,7 +58,7 @@ def feed_xml(issues: Sequence[Issue], site_url: str, title: str, description: st
         ET.SubElement(item, "link").text = link
         ET.SubElement(item, "guid", isPermaLink="true").text = link
         ET.SubElement(item, "pubDate").text = pub_date(issue)
-        ET.SubElement(item, "description").text = issue.lead
+        ET.SubElement(item, "description").text = issue.lead + correction_text((corrections or {}).get(issue.date, ()))
         for tag in issue.tags:
             ET.SubElement(item, "category").text = tag
     ET.indent(rss)

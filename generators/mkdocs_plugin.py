@@ -93,7 +93,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         """feed.xml at the site root, with absolute links built from site_url."""
         if not config.site_url:
             raise PluginError("mkdocs.yml 未设置 site_url：RSS 订阅需要绝对链接（或设置环境变量 SITE_URL）")
-        xml = feed_xml(self.site.archive.issues, config.site_url, config.site_name, config.site_description or "")
+        xml = feed_xml(self.site.archive.issues, config.site_url, config.site_name, config.site_description or "",
+                       self.site.corrections)
         return File.generated(config, FEED_PATH, content=xml)
 
     @event_priority(-100)   # after the search plugin has written the index

@@ -126,14 +126,24 @@ class Archive:
     def issues(self) -> tuple[Issue, ...]:
         return tuple(s.issue for s in self.snapshots)
 
+    @cached_property
+    def _stacked(self) -> dict[str, pd.DataFrame]:
+        return {}
+
     def stacked(self, dataset: str) -> pd.DataFrame:
-        """All snapshots' rows of one dataset, each tagged with its issue date (column ``issue``)."""
-        frames = [s.tables[dataset].assign(issue=s.issue.date) for s in self.snapshots
-                  if dataset in s.tables and len(s.tables[dataset])]
-        if not frames:
-            return pd.DataFrame()
-        with warnings.catch_warnings():
-            # Optional columns left empty in one snapshot (market_cap) are all-NaN there; the
-            # result's dtype is the same either way, so pandas' FutureWarning does not apply.
-            warnings.simplefilter("ignore", FutureWarning)
-            return pd.concat(frames, ignore_index=True)
+        """All snapshots' rows of one dataset, each tagged with its issue date (column ``issue``).
+
+        Built once per archive and shared: callers must not modify the frame.
+        """
+        if dataset not in self._stacked:
+            frames = [s.tables[dataset].assign(issue=s.issue.date) for s in self.snapshots
+                      if dataset in s.tables and len(s.tables[dataset])]
+            if not frames:
+                self._stacked[dataset] = pd.DataFrame()
+            else:
+                with warnings.catch_warnings():
+                    # Optional columns left empty in one snapshot (market_cap) are all-NaN there; the
+                    # result's dtype is the same either way, so pandas' FutureWarning does not apply.
+                    warnings.simplefilter("ignore", FutureWarning)
+                    self._stacked[dataset] = pd.concat(frames, ignore_index=True)
+        return self._stacked[dataset]

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .archive import archive_pages, recency_boost
 from .cache import IssueOutput, PageCache, page_keys
 from .charts import Chart, build_charts
-from .compute import History, corrections
+from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
 from .downloads import archive_files, archive_markdown, chart_csv_name, chart_frame, csv_bytes, issue_zip
 from .entities import entity_pages
@@ -30,6 +30,7 @@ class Site:
     highlights: dict[str, list] = field(default_factory=dict)
     entity_charts: dict[str, list[Chart]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)   # docs path → static file (downloads)
+    corrections: dict[date, list[Correction]] = field(default_factory=dict)   # the 更正 notes by issue
 
     @property
     def latest(self) -> Issue:
@@ -59,6 +60,7 @@ def generate(archive: Archive, cache: PageCache | None = None) -> Site:
     history = History(archive)
     issues = archive.issues
     keys = page_keys(archive.snapshots, archive.registry) if cache else []
+    site.corrections = correction_map(archive)
     for i, issue in enumerate(issues):
         cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None
         output = cached if cached is not None else _issue_output(site, history, i)
@@ -94,7 +96,7 @@ def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
     links, files = _chart_files(f"issues/{issue.slug}", charts)
     files[f"issues/{issue.slug}/data.zip"] = issue_zip(snapshot, charts)
     prev = archive.issues[i - 1] if i > 0 else None
-    page = issue_markdown(issue, charts, prev, corrections(archive, issue.date), [h.text for h in points],
+    page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), [h.text for h in points],
                           links, "data.zip", boost=recency_boost(issue.date))
     return IssueOutput({issue_path(issue): page}, files)
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from generators.feed import feed_xml
 from generators.pipeline import run
 from generators.render import link_next
 
@@ -74,6 +76,12 @@ def test_a_restated_value_shows_a_correction_note_in_the_later_issue(tmp_path):
             "    - 2024-11-22 期网站访问量，ChatGPT（2024-11-08）：90500 更正为 91200\n"
             "    - 2024-11-22 期GPU 价格，H100 二手（2024-11-20）：24680 更正为 24500\n") in page
     assert "更正" not in site.pages[f"issues/{LATEST}.md"]
+    feed = feed_xml(site.archive.issues, "https://example.org/w/", "算力周跟踪", "", site.corrections)
+    items = {i.findtext("link"): i.findtext("description") for i in ET.fromstring(feed).iter("item")}
+    assert items[f"https://example.org/w/issues/{NEXT}/"].endswith(
+        " 更正：2024-11-22 期网站访问量，ChatGPT（2024-11-08）：90500 更正为 91200；"
+        "2024-11-22 期GPU 价格，H100 二手（2024-11-20）：24680 更正为 24500。")
+    assert "更正" not in items[f"https://example.org/w/issues/{LATEST}/"]
 
 
 def test_weekly_updates_of_an_incomplete_month_are_not_corrections(before_and_after):
