@@ -10,7 +10,7 @@ from .cache import IssueOutput, PageCache, page_keys
 from .charts import Chart, build_charts
 from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
-from .downloads import archive_files, archive_markdown, chart_csv_name, chart_frame, csv_bytes, issue_zip
+from .downloads import archive_files, archive_markdown, chart_csv, chart_csv_name, issue_zip
 from .entities import entity_pages
 from .highlights import week_highlights
 from .load import load_archive
@@ -90,11 +90,14 @@ def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
     charts = build_charts(issue, {k: v for k, v in frames.items() if v is not None})
     site.charts[issue.slug] = charts
     previous = archive.snapshots[i - 1].tables if i > 0 else None
-    visible = {name: history.as_of(name, issue.date, window_days=0) for name in ("visits", "downloads", "gpu_prices")}
+    # Records need every earlier week; the previous GPU quote is within the chart's window.
+    visible = {name: history.as_of(name, issue.date, window_days=0) for name in ("visits", "downloads")}
+    visible["gpu_prices"] = frames["gpu_prices"]
     points = week_highlights(snapshot.tables, previous, visible, archive.registry)
     site.highlights[issue.slug] = points
     links, files = _chart_files(f"issues/{issue.slug}", charts)
-    files[f"issues/{issue.slug}/data.zip"] = issue_zip(snapshot, charts)
+    folder = f"issues/{issue.slug}/"
+    files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()})
     prev = archive.issues[i - 1] if i > 0 else None
     page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), [h.text for h in points],
                           links, "data.zip", boost=recency_boost(issue.date))
@@ -108,7 +111,7 @@ def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict
     for chart in charts:
         name = chart_csv_name(chart)
         if name:
-            files[f"{folder}/{name}"] = csv_bytes(chart_frame(chart))
+            files[f"{folder}/{name}"] = chart_csv(chart)
             links[chart.number] = name
     return links, files
 
