@@ -52,6 +52,9 @@
     if (!layout.height) layout.height = el.clientWidth < 500 ? 300 : 380;
     Plotly.newPlot(el, figure.data, layout, {
       responsive: true, displaylogo: false,
+      // plotly.js defaults topojsonURL to its CDN; geo traces are not in our bundle, but no
+      // setting may point a reader's browser at an outside host.
+      topojsonURL: document.baseURI,
       modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"]
     }).then(function () { el.setAttribute("data-rendered", "true"); });
     if (window.ResizeObserver && !el._observer) {
