@@ -13,7 +13,7 @@ from datetime import timedelta
 import pandas as pd
 
 from .model import Registry
-from .schema import SEGMENTS
+from .schema import DATASET_BY_NAME, SEGMENTS
 from .units import pct, plain, wan
 
 
@@ -47,6 +47,27 @@ def week_highlights(this: dict[str, pd.DataFrame], prev: dict[str, pd.DataFrame]
     out += entrants(this, prev, registry)
     out += gpu_moves(this.get("gpu_prices"), history.get("gpu_prices"))
     return out
+
+
+def sample_lookup(*table_sets: dict[str, pd.DataFrame] | None) -> dict[tuple[str, tuple], bool]:
+    """(dataset, key) → whether that row is sample data, over the frames an issue's highlights quote.
+
+    The first table set holding a key decides (pass the issue's own snapshot first: last week's
+    row for the same stock may be sample while this week's is real)."""
+    lookup: dict[tuple[str, tuple], bool] = {}
+    for tables in table_sets:
+        for name, frame in (tables or {}).items():
+            if frame is None or frame.empty or name not in DATASET_BY_NAME:
+                continue
+            columns = [frame[k] for k in DATASET_BY_NAME[name].key]
+            for *key, sample in zip(*columns, frame["sample"]):
+                lookup.setdefault((name, tuple(key)), bool(sample))
+    return lookup
+
+
+def quotes_sample(highlight: Highlight, lookup: dict[tuple[str, tuple], bool]) -> bool:
+    """True when any cell the highlight quotes is sample data (or cannot be traced)."""
+    return any(lookup.get((s.dataset, s.key), True) for s in highlight.sources)
 
 
 def _empty(frame: pd.DataFrame | None) -> bool:

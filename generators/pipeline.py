@@ -12,7 +12,7 @@ from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
 from .downloads import archive_files, archive_markdown, chart_csv, chart_csv_name, issue_zip
 from .entities import entity_pages
-from .highlights import week_highlights
+from .highlights import quotes_sample, sample_lookup, week_highlights
 from .load import load_archive
 from .registry import registry_markdown
 from .model import Archive, Issue
@@ -99,7 +99,9 @@ def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
     folder = f"issues/{issue.slug}/"
     files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()})
     prev = archive.issues[i - 1] if i > 0 else None
-    page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), [h.text for h in points],
+    samples = sample_lookup(snapshot.tables, frames, previous)
+    sentences = [(h.text, quotes_sample(h, samples)) for h in points]
+    page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
     return IssueOutput({issue_path(issue): page}, files)
 

@@ -35,7 +35,7 @@ def rel_link(from_path: str, to_path: str) -> str:
 
 
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
-                   corrections: Sequence[Correction] = (), highlights: Sequence[str] = (),
+                   corrections: Sequence[Correction] = (), highlights: Sequence[tuple[str, bool]] = (),
                    downloads: dict[int, str] | None = None, bundle: str | None = None,
                    boost: float | None = None) -> str:
     """The complete Markdown page of one issue, as it stood when published.
@@ -147,11 +147,11 @@ def _narrative(body: str) -> str:
     return _escape_html(body).strip() + "\n"
 
 
-def highlights_block(sentences: Sequence[str]) -> str:
-    """本周数据要点: computed sentences in a box above the analyst's narrative."""
+def highlights_block(sentences: Sequence[tuple[str, bool]]) -> str:
+    """本周数据要点: computed sentences (text, quotes sample data) in a box above the narrative."""
     if not sentences:
         return ""
-    items = "".join(f"    <li>{_text(s)}</li>\n" for s in sentences)
+    items = "".join(f"    <li>{_text(text)}{' ' + SAMPLE_BADGE if sample else ''}</li>\n" for text, sample in sentences)
     return (f'<div class="admonition abstract wk-highlights" markdown="0">\n'
             f'<p class="admonition-title">本周数据要点（由数据自动计算）</p>\n<ul>\n{items}</ul>\n</div>\n')
 

@@ -66,3 +66,14 @@ def test_round_threshold_takes_the_leading_digit():
     assert round_threshold(90500) == 90000
     assert round_threshold(8120) == 8000
     assert round_threshold(99) == 90
+
+
+def test_highlights_quoting_sample_rows_are_badged_and_real_ones_are_not():
+    page = SITE.pages["issues/2024-11-22.md"]
+    block = page[page.index("wk-highlights"):page.index("</div>", page.index("wk-highlights"))]
+    items = {li.split("</li>")[0] for li in block.split("<li>")[1:]}
+    real = [li for li in items if li.startswith("数据中心硬件 板块")]      # 超微电脑 +52.15%: from the report
+    assert real and "示例数据" not in real[0]
+    mixed = [li for li in items if li.startswith("GPU/CPU 板块")]         # quotes 英特尔, a sample row
+    assert mixed and "示例数据" in mixed[0]
+    assert all("示例数据" in li for li in items if li.startswith(("网站访问量", "H100", "A100")))
