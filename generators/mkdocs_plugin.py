@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .errors import DataError
 from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
-from .render import link_next
+from .render import CHART_BEGIN, CHART_END, link_next
 from .search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
@@ -34,8 +35,16 @@ class WeeklyConfig(Config):
     cache_dir = opt.Type(str, default=".cache/weekly")
 
 
+CHART_BLOCK = re.compile(re.escape(CHART_BEGIN) + r"\n(.*?)" + re.escape(CHART_END) + r"\n", re.S)
+SLOT = re.compile(r'<div data-wk-slot="(\d+)"></div>')
+
+
 class WeeklyPlugin(BasePlugin[WeeklyConfig]):
     site: Site | None = None
+
+    def __init__(self):
+        super().__init__()
+        self._lifted: dict[str, list[str]] = {}
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -81,6 +90,29 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
         files.append(self._feed_file(config))
         return files
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        """Lift finished chart blocks out of the Markdown; ``on_post_page`` puts them back.
+
+        They are HTML already and excluded from search, yet Python-Markdown and the search
+        plugin would otherwise parse every tag of their tables and figure JSON on every page.
+        """
+        blocks: list[str] = []
+
+        def lift(match: re.Match) -> str:
+            blocks.append(match.group(1))
+            return f'<div data-wk-slot="{len(blocks) - 1}"></div>\n'
+
+        markdown = CHART_BLOCK.sub(lift, markdown)
+        if blocks:
+            self._lifted[page.file.src_uri] = blocks
+        return markdown
+
+    def on_post_page(self, output, *, page, config):
+        blocks = self._lifted.pop(page.file.src_uri, None)
+        if not blocks:
+            return output
+        return SLOT.sub(lambda m: blocks[int(m.group(1))], output)
 
     def on_page_content(self, html, *, page, config, files):
         # The issue Markdown never changes once published; its "next issue" link is added here.

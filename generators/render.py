@@ -20,6 +20,10 @@ from .units import pct
 WEEKDAYS = "一二三四五六日"
 DISCLAIMER = "about/disclaimer.md"
 RATINGS = "about/ratings.md"
+# A chart block is finished HTML: the MkDocs plugin lifts it out between these markers so that
+# Python-Markdown and the search indexer do not walk its table and figure JSON (see
+# mkdocs_plugin.on_page_markdown). In plain Markdown output the markers are invisible comments.
+CHART_BEGIN, CHART_END = "<!-- wk-chart -->", "<!-- /wk-chart -->"
 SAMPLE_BADGE = '<span class="wk-sample" title="非真实数据，仅用于演示">示例数据</span>'
 
 
@@ -201,7 +205,7 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
              f'<p class="wk-source">来源：{_text(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
-    return block + "\n" + table_html(chart, caption) + "\n"
+    return f"{CHART_BEGIN}\n{block}\n{table_html(chart, caption)}{CHART_END}\n"
 
 
 def table_html(chart: Chart, caption: str) -> str:

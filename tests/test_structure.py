@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import weekly
+from conftest import weekly
 
 WEEKS = 30
 ISSUE_LINK = re.compile(r'href="[^"]*\d{4}-\d{2}-\d{2}/')   # relative: ../2024-11-15/
@@ -83,3 +83,12 @@ def test_search_index_of_a_long_archive_holds_no_chart_json(synth_site):
         text = doc["text"]
         assert "data-figure" not in text and "hovertemplate" not in text, doc["location"]
         assert '"layout"' not in text and "&quot;layout&quot;" not in text, doc["location"]
+
+
+def test_chart_blocks_reach_the_built_page_whole_though_lifted_out_of_the_markdown(built_site):
+    # The plugin lifts chart blocks out before Python-Markdown and puts them back after search
+    # indexing: every placeholder is replaced and every chart arrives with its data table.
+    html = (built_site / "issues" / "2024-11-22" / "index.html").read_text(encoding="utf-8")
+    assert "data-wk-slot" not in html
+    assert html.count('class="wk-chart"') == 8 and html.count('class="wk-table"') == 8
+    assert html.count("data-figure=") == 8
