@@ -67,7 +67,8 @@ def write_tree(data_dir: Path, work: Path) -> dict:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    # Stock Material: no search-on-demand override (the naive site loads its index on every first view).
+    config = config.replace("  custom_dir: overrides\n", "")
     config = re.sub(r"  - weekly\n", "", config)
     config = re.sub(r"  - macros:\n(      .*\n)+", "", config)
     config = config.replace("plotly-basic-3.7.0.min.js\n  - assets/javascripts/charts.js",

@@ -184,7 +184,11 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
         parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
     lines = [f"- [{issue.date:%Y-%m-%d}：{_link_text(issue.title)}]({rel_link(here, issue_path(issue))})：{_text('；'.join(said))}"
              for issue, said in reversed(data.mentions)]
-    parts.append(f"## 提及{_text(entity.name)}的各期（{len(lines)}）\n\n" + ("\n".join(lines) if lines else "暂无。") + "\n")
+    # The list links every issue: excluded from search (the issues themselves are indexed), so the
+    # entity's entry stays its name, aliases and latest figures however long the archive grows.
+    listing = "\n".join(lines) if lines else "暂无。"
+    parts.append(f"## 提及{_text(entity.name)}的各期（{len(lines)}）\n\n"
+                 f'<div class="wk-issue-list" markdown="1" data-search-exclude>\n\n{listing}\n\n</div>\n')
     return "\n".join(parts)
 
 

@@ -156,7 +156,9 @@ def highlights_block(sentences: Sequence[tuple[str, bool]]) -> str:
     if not sentences:
         return ""
     items = "".join(f"    <li>{_text(text)}{' ' + SAMPLE_BADGE if sample else ''}</li>\n" for text, sample in sentences)
-    return (f'<div class="admonition abstract wk-highlights" markdown="0">\n'
+    # Excluded from search: computed from the data (which the entity pages index), so a name would
+    # otherwise match every issue whose numbers mention it, burying the issues that discuss it.
+    return (f'<div class="admonition abstract wk-highlights" markdown="0" data-search-exclude>\n'
             f'<p class="admonition-title">本周数据要点（由数据自动计算）</p>\n<ul>\n{items}</ul>\n</div>\n')
 
 
