@@ -99,3 +99,20 @@ def page(browser, server):
     pg.on("request", lambda r: pg.outside.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
     yield pg
     context.close()
+
+
+def type_like_a_person(page, box, text: str) -> None:
+    """Key by key; CJK characters arrive as IME input, so the commit key's keyup ends the word."""
+    box.click()
+    box.press_sequentially(text, delay=60)
+    box.press("End")
+
+
+def search(page, server: str, query: str) -> list[str]:
+    """Type a query into Material's search on the home page as a person would; the result pages'
+    URLs in order, one per page (Material lists a page, then its matching sections)."""
+    page.goto(f"{server}/")
+    type_like_a_person(page, page.locator("input.md-search__input"), query)
+    page.wait_for_selector(".md-search-result__item", timeout=20000)
+    links = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href.split(/[?#]/)[0])")
+    return list(dict.fromkeys(links))

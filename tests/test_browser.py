@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import search
+
 pytestmark = pytest.mark.browser
 
 
@@ -56,19 +58,8 @@ def test_charts_fit_a_phone_screen(browser, server):
     context.close()
 
 
-def type_like_a_person(page, box, text: str) -> None:
-    """Key by key; CJK characters arrive as IME input, so the commit key's keyup ends the word."""
-    box.click()
-    box.press_sequentially(text, delay=60)
-    box.press("End")
-
-
 @pytest.mark.parametrize("query", ["超微电脑", "寒武纪", "精度感知"])
 def test_typing_a_chinese_name_into_search_finds_the_seed_issue(page, server, query):
-    page.goto(f"{server}/")
-    box = page.locator("input.md-search__input")
-    type_like_a_person(page, box, query)
-    page.wait_for_selector(".md-search-result__item", timeout=20000)
-    links = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href.split('?')[0])")
+    links = search(page, server, query)
     assert f"{server}/issues/2024-11-22/" in links, links
     assert page.errors == []

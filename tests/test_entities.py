@@ -6,8 +6,7 @@ import pytest
 from generators.pipeline import run
 from generators.registry import NAME_COLUMNS
 
-from conftest import DATA
-from test_browser import type_like_a_person
+from conftest import DATA, search
 
 SITE = run(DATA)
 ARCHIVE = SITE.archive
@@ -76,11 +75,7 @@ def test_index_lists_every_entity_by_kind():
 @pytest.mark.browser
 @pytest.mark.parametrize("alias, entity", [("文心一言", "wenxiaoyan"), ("辉达", "nvidia"), ("通义千问", "tongyi"), ("NVDA", "nvidia")])
 def test_alias_search_lands_on_the_entity_page(page, server, alias, entity):
-    page.goto(f"{server}/")
-    box = page.locator("input.md-search__input")
-    type_like_a_person(page, box, alias)
-    page.wait_for_selector(".md-search-result__item", timeout=20000)
-    links = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href.split('?')[0].split('#')[0])")
+    links = search(page, server, alias)
     assert f"{server}/entities/{entity}/" in links, links
     assert page.errors == []
 

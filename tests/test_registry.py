@@ -1,12 +1,11 @@
 """The entity registry and the narrative check, as `weekly check` reports them."""
 from __future__ import annotations
 
-from conftest import copy_data, weekly
+from conftest import DATA, copy_data, weekly
 from test_check import SEED, edit, run_check
 
 from generators.consistency import stated_moves
 from generators.load import load_archive
-from conftest import DATA
 
 
 def test_check_names_an_unknown_name_with_file_row_column_and_the_closest_entry(tmp_path):

@@ -13,8 +13,7 @@ import pytest
 
 from generators.load import load_archive
 
-from conftest import DATA
-from test_browser import type_like_a_person
+from conftest import DATA, type_like_a_person
 
 pytestmark = pytest.mark.browser
 
