@@ -161,12 +161,14 @@ def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: boo
         sys.exit(1)
 
 
-def _show_mkdocs_messages() -> None:
-    """Print MkDocs' warnings and errors (a strict build fails on them; say which and where)."""
+def _show_mkdocs_messages(level: int = logging.WARNING) -> None:
+    """Print MkDocs' messages from ``level`` up: warnings and errors for a build (a strict build
+    fails on them; they say which page and link), and the preview address and rebuilds for serve."""
     logger = logging.getLogger("mkdocs")
+    logger.setLevel(min(logger.getEffectiveLevel(), level))
     if not any(getattr(h, "weekly", False) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setLevel(logging.WARNING)
+        handler.setLevel(level)
         handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
         handler.weekly = True
         logger.addHandler(handler)
@@ -202,6 +204,9 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
         as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
     os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
     os.environ["WEEKLY_AS_OF"] = as_of
+    _show_mkdocs_messages(logging.INFO)      # "Serving on http://…/suanli-weekly/", rebuilds, warnings
+    for chatty in ("mkdocs.plugins.mkdocs_macros", "mkdocs.structure.nav"):   # module lists; issues not in nav
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
 
 
