@@ -7,8 +7,9 @@ import zipfile
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
-from generators.downloads import ARCHIVE_XLSX, csv_bytes
+from generators.downloads import ARCHIVE_XLSX, archive_xlsx, csv_bytes
 from generators.pipeline import run
 
 from conftest import DATA
@@ -73,8 +74,6 @@ def test_whole_archive_downloads_at_stable_urls_with_every_row():
 
 
 def test_whole_archive_xlsx_keeps_numbers_numeric():
-    from openpyxl import load_workbook
-
     book = load_workbook(io.BytesIO(SITE.files[ARCHIVE_XLSX]))
     assert book.sheetnames == ["stocks", "visits", "downloads", "gpu_prices"]
     rows = list(book["stocks"].iter_rows(values_only=True))
@@ -92,3 +91,10 @@ def test_built_site_serves_chart_csvs_beside_the_issue_page(built_site):
     assert 'href="chart-1.csv"' in (issue / "index.html").read_text(encoding="utf-8")
     assert (built_site / "data" / "downloads" / "suanli-weekly.xlsx").exists()
     assert (built_site / "entities" / "nvidia" / "chart-1.csv").exists()
+
+
+def test_whole_archive_xlsx_neutralises_formulas_and_escapes_markup():
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "<b>&\"x\"</b>", "英伟达"], "value": [1.5, -2.0, None]})
+    book = load_workbook(io.BytesIO(archive_xlsx({"t": frame})))
+    assert list(book["t"].iter_rows(values_only=True)) == [
+        ("name", "value"), ("'=cmd|' /C calc'!A0", 1.5), ("<b>&\"x\"</b>", -2.0), ("英伟达", None)]
