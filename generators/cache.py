@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,10 +49,12 @@ def page_keys(snapshots: tuple[Snapshot, ...], registry: Registry) -> list[str]:
 
 @dataclass(frozen=True)
 class IssueOutput:
-    """What one issue contributes to the site: docs path → Markdown, docs path → file bytes."""
+    """What one issue contributes to the site: docs path → Markdown, docs path → file bytes, and
+    what it said of each entity (entity id → phrases, for the entity pages)."""
 
     pages: dict[str, str]
     files: dict[str, bytes]
+    said: dict[str, list[str]] = field(default_factory=dict)
 
 
 class PageCache:

@@ -8,7 +8,9 @@ link labelled with what that issue said about it.
 from __future__ import annotations
 
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -38,8 +40,11 @@ class EntityData:
     mentions: list[tuple[Issue, list[str]]] = field(default_factory=list)
 
 
-def entity_histories(archive: Archive) -> dict[str, EntityData]:
-    """Every registered entity's history: rows tagged with the entity id, a later snapshot winning."""
+def entity_histories(archive: Archive, said: Mapping[date, dict[str, list[str]]] | None = None) -> dict[str, EntityData]:
+    """Every registered entity's history: rows tagged with the entity id, a later snapshot winning.
+
+    ``said``: ``what_it_said`` per issue date where already known (the per-issue cache keeps it).
+    """
     registry = archive.registry
     out = {e.id: EntityData(e) for e in registry.entities}
     for dataset, column in NAME_COLUMNS.items():
@@ -52,10 +57,11 @@ def entity_histories(archive: Archive) -> dict[str, EntityData]:
             if entity_id in out:
                 out[entity_id].tables[dataset] = rows.reset_index(drop=True)
     for snapshot in archive.snapshots:
-        said = what_it_said(snapshot.issue, snapshot.tables, registry)
-        for entity_id, data in out.items():
-            if entity_id in said:
-                data.mentions.append((snapshot.issue, said[entity_id]))
+        known = (said or {}).get(snapshot.issue.date)
+        phrases = known if known is not None else what_it_said(snapshot.issue, snapshot.tables, registry)
+        for entity_id, words in phrases.items():
+            if entity_id in out:
+                out[entity_id].mentions.append((snapshot.issue, words))
     return out
 
 
@@ -215,9 +221,10 @@ def _link_text(text: str) -> str:
 
 
 
-def entity_pages(archive: Archive) -> tuple[dict[str, str], dict[str, list[Chart]]]:
+def entity_pages(archive: Archive, said: Mapping[date, dict[str, list[str]]] | None = None
+                 ) -> tuple[dict[str, str], dict[str, list[Chart]]]:
     """Every entity page and the index: docs path → Markdown, and entity id → charts."""
-    histories = entity_histories(archive)
+    histories = entity_histories(archive, said)
     pages, charts = {}, {}
     for entity_id, data in histories.items():
         charts[entity_id] = entity_charts(data)

@@ -11,7 +11,7 @@ from .charts import Chart, build_charts
 from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
 from .downloads import archive_files, archive_markdown, chart_csv, chart_csv_name, issue_zip
-from .entities import entity_pages
+from .entities import entity_pages, what_it_said
 from .highlights import quotes_sample, sample_lookup, week_highlights
 from .load import load_archive
 from .registry import registry_markdown
@@ -61,14 +61,16 @@ def generate(archive: Archive, cache: PageCache | None = None) -> Site:
     issues = archive.issues
     keys = page_keys(archive.snapshots, archive.registry) if cache else []
     site.corrections = correction_map(archive)
+    said = {}
     for i, issue in enumerate(issues):
         cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None
         output = cached if cached is not None else _issue_output(site, history, i)
         site.pages.update(output.pages)
         site.files.update(output.files)
+        said[issue.date] = output.said
         if cache and cached is None:
             cache.put(issue.slug, keys[i], output)
-    pages, site.entity_charts = entity_pages(archive)
+    pages, site.entity_charts = entity_pages(archive, said)
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
         site.files.update(_chart_files(f"entities/{entity_id}", charts)[1])
@@ -103,7 +105,7 @@ def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
     sentences = [(h.text, quotes_sample(h, samples)) for h in points]
     page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
-    return IssueOutput({issue_path(issue): page}, files)
+    return IssueOutput({issue_path(issue): page}, files, what_it_said(issue, snapshot.tables, archive.registry))
 
 
 def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:
