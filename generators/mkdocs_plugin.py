@@ -3,8 +3,8 @@
 ``on_config`` loads and validates the archive (a data error stops the build with one line
 per problem), leaves out drafts and embargoed issues (``WEEKLY_AS_OF``, default now),
 generates every page, and hands jieba the names found in the data.
-``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``, and
-feed.xml. ``on_post_build`` compacts the search index Material wrote.
+``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``,
+feed.xml, and the vendored third-party assets (``vendor/``, e.g. the plotly.js bundle). ``on_post_build`` compacts the search index Material wrote.
 """
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ from .render import CHART_BEGIN, CHART_END, link_next
 from .search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
+
+
+# Third-party files served by the site, kept outside docs/ (see vendor/plotly/README.md):
+# site path → path under the project's vendor/ folder.
+VENDORED = {"assets/vendor/plotly-basic-3.7.0.min.js": "plotly/plotly-basic-3.7.0.min.js"}
 
 
 class WeeklyConfig(Config):
@@ -83,6 +88,9 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 plugin.config.jieba_dict_user = str(path)
 
     def on_files(self, files: Files, *, config) -> Files:
+        vendor = Path(config.config_file_path or ".").resolve().parent / "vendor"
+        for site_path, source in VENDORED.items():
+            files.append(File.generated(config, site_path, abs_src_path=str(vendor / source)))
         for rel in [*self.site.pages, *self.site.files]:
             existing = files.get_file_from_path(rel)
             if existing is not None:

@@ -1,6 +1,7 @@
 """A real MkDocs build of the sample archive: the seed's figures, self-hosted assets, search."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -116,7 +117,7 @@ def test_latest_url_leads_to_the_newest_issue(built_site):
 
 
 def test_a_strict_build_names_the_broken_link_and_writes_no_site(tmp_path):
-    for name in ("mkdocs.yml", "docs", "overrides"):
+    for name in ("mkdocs.yml", "docs", "overrides", "vendor"):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
     (tmp_path / "docs" / "about" / "broken.md").write_text("# 坏链接\n\n[去向不明](missing-page.md)\n", encoding="utf-8")
     site = tmp_path / "site"
@@ -126,3 +127,10 @@ def test_a_strict_build_names_the_broken_link_and_writes_no_site(tmp_path):
     assert "about/broken.md" in result.stderr and "missing-page.md" in result.stderr
     assert "Traceback" not in result.stderr
     assert not site.exists()
+
+
+def test_vendored_plotly_is_the_recorded_upstream_file_and_is_served_unchanged(built_site):
+    source = ROOT / "vendor" / "plotly" / "plotly-basic-3.7.0.min.js"
+    recorded = re.search(r"sha256: ([0-9a-f]{64})", (source.parent / "README.md").read_text(encoding="utf-8")).group(1)
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == recorded
+    assert (built_site / "assets" / "vendor" / source.name).read_bytes() == source.read_bytes()
