@@ -28,13 +28,12 @@ def code_fingerprint() -> str:
 
 
 def snapshot_digest(snapshot: Snapshot) -> bytes:
-    """A hash of one snapshot's issue record and every dataset frame (values and columns)."""
+    """A hash of one snapshot's issue record and every dataset's rows (columns and values)."""
     digest = hashlib.sha256(repr(snapshot.issue).encode())
-    for name in sorted(snapshot.tables):
-        frame = snapshot.tables[name]
-        # repr of the rows as Python values: exact (floats repr round-trip) and, for frames of
-        # a few dozen rows, far cheaper than pandas' own hashing of object columns.
-        digest.update(repr((name, list(frame.columns), frame.to_numpy(dtype=object).tolist())).encode())
+    for name in sorted(snapshot.rows):
+        # repr of the rows as Python values: exact (floats repr round-trip) and, for a few dozen
+        # rows, far cheaper than pandas' own hashing of object columns.
+        digest.update(repr((name, snapshot.rows[name])).encode())
     return digest.digest()
 
 

@@ -4,40 +4,128 @@ The history is the archive itself: a row from a later snapshot supersedes the sa
 an earlier one (a month's downloads are updated weekly; a correction replaces a value).
 Each issue's time charts show a fixed window so that page weight and build cost per issue
 stay constant as the archive grows.
+
+Everything here is plain Python over the rows of ``Snapshot.rows``: the history is replayed
+snapshot by snapshot, keeping each dataset's visible rows bucketed by date, so the rows an
+issue sees cost what its window holds, not what the archive holds.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import pandas as pd
-
-from .model import Archive
+from .model import Archive, Row
 from .schema import DATASET_BY_NAME
 
 WINDOW_DAYS = {"visits": 364, "gpu_prices": 182, "downloads": 366}
+# The running maximum of one column per entity, for the 创历史新高 highlights: dataset → (entity, value).
+RECORDS = {"visits": ("product", "visits")}
+
+
+class _Visible:
+    """One dataset's rows visible so far: the latest row per key, bucketed by the row's date."""
+
+    def __init__(self, dataset: str):
+        spec = DATASET_BY_NAME[dataset]
+        self.key = spec.key
+        self.date_column = spec.date_column or "issue"
+        self.buckets: dict[date, dict[tuple, Row]] = {}
+        self.dates: list[date] = []                 # the buckets' dates, ascending
+        self.record = RECORDS.get(dataset)
+        self.values: dict[str, dict[date, float]] = {}            # entity → date → value
+        self.maxima: dict[str, tuple[list[date], list[float]]] = {}   # entity → dates, running max
+
+    def add(self, rows: tuple[Row, ...]) -> None:
+        for row in rows:
+            day = row[self.date_column]
+            bucket = self.buckets.get(day)
+            if bucket is None:
+                bucket = self.buckets[day] = {}
+                bisect.insort(self.dates, day)
+            key = tuple(row[k] for k in self.key)
+            bucket.pop(key, None)
+            bucket[key] = row                       # a restated row moves to the end, as in its CSV
+            if self.record:
+                self._track(row[self.record[0]], day, row[self.record[1]])
+
+    def _track(self, entity: str, day: date, value: float) -> None:
+        values = self.values.setdefault(entity, {})
+        values[day] = value
+        dates, running = self.maxima.setdefault(entity, ([], []))
+        if dates and day <= dates[-1]:
+            # A restated or back-filled date (rare): rebuild this entity's running maximum.
+            dates.clear()
+            running.clear()
+            for d in sorted(values):
+                dates.append(d)
+                running.append(values[d] if not running else max(running[-1], values[d]))
+        else:
+            dates.append(day)
+            running.append(value if not running else max(running[-1], value))
+
+    def since(self, after: date | None) -> list[Row]:
+        start = 0 if after is None else bisect.bisect_right(self.dates, after)
+        return [row for day in self.dates[start:] for row in self.buckets[day].values()]
+
+    def on(self, day: date) -> list[Row]:
+        return list(self.buckets.get(day, {}).values())
+
+    def best_before(self, day: date) -> dict[str, float]:
+        out = {}
+        for entity, (dates, running) in self.maxima.items():
+            i = bisect.bisect_left(dates, day)
+            if i:
+                out[entity] = running[i - 1]
+        return out
 
 
 class History:
-    """Per-dataset stacked rows of the whole archive, sorted once, sliced per issue."""
+    """The rows visible to each issue: the latest value per key from its snapshot and every earlier one.
+
+    Replays the archive in date order; asking for issues in ascending order (as ``generate``
+    does) costs only the rows each new snapshot adds. An earlier date starts the replay over.
+    """
 
     def __init__(self, archive: Archive):
-        self._stacked = {name: archive.stacked(name) for name in DATASET_BY_NAME}
+        self._snapshots = archive.snapshots
+        self._reset()
 
-    def as_of(self, dataset: str, issue_date: date, window_days: int | None = None) -> pd.DataFrame:
-        """Rows visible to the issue of ``issue_date``: latest value per key, within the window."""
-        frame = self._stacked[dataset]
-        if frame.empty:
-            return frame
-        spec = DATASET_BY_NAME[dataset]
-        # Rows are stacked in issue order, so the rows up to an issue are a prefix: slicing
-        # keeps each call independent of the archive's length (a mask would make N issues N²).
-        rows = frame.iloc[: frame["issue"].searchsorted(issue_date, side="right")]
+    def _reset(self) -> None:
+        self._added = 0
+        self._visible = {name: _Visible(name) for name in DATASET_BY_NAME}
+
+    def _advance(self, issue_date: date) -> None:
+        if self._added and self._snapshots[self._added - 1].issue.date > issue_date:
+            self._reset()
+        while self._added < len(self._snapshots) and self._snapshots[self._added].issue.date <= issue_date:
+            rows = self._snapshots[self._added].rows
+            for name, visible in self._visible.items():
+                visible.add(rows.get(name, ()))
+            self._added += 1
+
+    def as_of(self, dataset: str, issue_date: date, window_days: int | None = None) -> list[Row]:
+        """Rows visible to the issue of ``issue_date``: latest value per key, dated within the
+        dataset's window (``window_days=0``: no window), oldest date first."""
+        self._advance(issue_date)
         days = WINDOW_DAYS.get(dataset) if window_days is None else window_days
-        if spec.date_column and days:
-            rows = rows[rows[spec.date_column] > issue_date - timedelta(days=days)]
-        rows = rows.drop_duplicates(list(spec.key), keep="last")
-        return rows.reset_index(drop=True)
+        return self._visible[dataset].since(issue_date - timedelta(days=days) if days else None)
+
+    def on(self, dataset: str, issue_date: date, day: date) -> list[Row]:
+        """Rows visible to the issue of ``issue_date`` whose date is ``day``."""
+        self._advance(issue_date)
+        return self._visible[dataset].on(day)
+
+    def dates(self, dataset: str, issue_date: date) -> list[date]:
+        """The dates of the rows visible to the issue of ``issue_date``, ascending."""
+        self._advance(issue_date)
+        return list(self._visible[dataset].dates)
+
+    def best_before(self, dataset: str, issue_date: date, day: date) -> dict[str, float]:
+        """Per entity, the highest value visible to the issue among rows dated before ``day``
+        (the datasets of ``RECORDS`` only)."""
+        self._advance(issue_date)
+        return self._visible[dataset].best_before(day)
 
 
 # The value a later snapshot may correct, per dataset. Stocks are a new week's moves, not a
@@ -61,27 +149,26 @@ def correction_map(archive: Archive) -> dict[date, list[Correction]]:
     """Every restated value in the archive, by the issue that restates it, in one pass.
 
     A key that appears in several snapshots is compared with its previous appearance; a
-    different value is a correction announced by the later issue.
+    different value is a correction announced by the later issue. Within an issue the
+    corrections follow a fixed order of datasets, then the rows of its CSV files.
     """
-    found: dict[date, list[tuple[int, int, Correction]]] = {}
-    for order, (name, value) in enumerate(CORRECTABLE.items()):
+    found: dict[date, list[Correction]] = {}
+    for name, value in CORRECTABLE.items():
         spec = DATASET_BY_NAME[name]
-        stacked = archive.stacked(name)
-        if stacked.empty:
-            continue
-        repeated = stacked[stacked.duplicated(list(spec.key), keep=False)]
-        for _, rows in repeated.groupby(list(spec.key), sort=False):
-            records = list(zip(rows.index, rows.to_dict("records")))
-            for (_, old), (position, new) in zip(records, records[1:]):
-                if new[value] == old[value] or (name == "downloads" and not old["complete"]):
+        last: dict[tuple, Row] = {}
+        for snapshot in archive.snapshots:
+            for new in snapshot.rows.get(name, ()):
+                key = tuple(new[k] for k in spec.key)
+                old = last.get(key)
+                last[key] = new
+                if old is None or new[value] == old[value] or (name == "downloads" and not old["complete"]):
                     continue
                 entity = str(new[spec.key[0]]) + (f" {'新品' if new['condition'] == 'new' else '二手'}" if name == "gpu_prices" else "")
                 day = new[spec.date_column]
                 when = f"{day:%Y-%m}" if spec.date_column == "month" else f"{day:%Y-%m-%d}"
                 found.setdefault(new["issue"], []).append(
-                    (order, position, Correction(spec.title, entity, when, _number(old[value]), _number(new[value]), old["issue"])))
-    # Within an issue: datasets in a fixed order, rows in the order of its CSV files.
-    return {day: [c for _, _, c in sorted(items, key=lambda t: t[:2])] for day, items in found.items()}
+                    Correction(spec.title, entity, when, _number(old[value]), _number(new[value]), old["issue"]))
+    return found
 
 
 def corrections(archive: Archive, issue_date: date) -> list[Correction]:

@@ -14,12 +14,12 @@ import re
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
-
-import pandas as pd
+from functools import lru_cache
 
 from .charts import Chart
-from .model import Archive, Snapshot
-from .schema import DATASETS
+from .model import Archive, Row, Snapshot
+from .schema import DATASETS, Dataset
+from .units import MEMO
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +40,7 @@ def safe_cell(value):
     return value
 
 
+@lru_cache(maxsize=MEMO, typed=True)   # typed: True == 1.0, but one is "true" and the other "1"
 def _csv_value(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -47,18 +48,16 @@ def _csv_value(value) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (date, datetime, pd.Timestamp)):
+    if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(safe_cell(value))
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as an Excel-safe CSV: UTF-8 with BOM, formulas neutralised, numbers numeric."""
-    return rows_csv_bytes([str(c) for c in frame.columns], frame.to_numpy(dtype=object).tolist())
+Sheet = tuple[Sequence[str], Sequence[Sequence]]     # a header and its rows
 
 
-def rows_csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
-    """Rows as an Excel-safe CSV (see ``csv_bytes``)."""
+def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
+    """Rows as an Excel-safe CSV: UTF-8 with BOM, formulas neutralised, numbers numeric."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([_csv_value(c) for c in header])
@@ -83,15 +82,9 @@ def chart_rows(chart: Chart) -> tuple[list[str], list[list]]:
     return header, [[x, *[values.get(x) for values in columns]] for x in xs]
 
 
-def chart_frame(chart: Chart) -> pd.DataFrame:
-    """``chart_rows`` as a data frame."""
-    header, rows = chart_rows(chart)
-    return pd.DataFrame(rows, columns=header)
-
-
 def chart_csv(chart: Chart) -> bytes:
     """The CSV download of one chart."""
-    return rows_csv_bytes(*chart_rows(chart))
+    return csv_bytes(*chart_rows(chart))
 
 
 def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes]) -> bytes:
@@ -99,9 +92,8 @@ def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for dataset in DATASETS:
-            frame = snapshot.tables.get(dataset.name)
-            if frame is not None:
-                _add(archive, f"{snapshot.issue.slug}/{dataset.filename}", csv_bytes(frame))
+            if dataset.name in snapshot.rows:
+                _add(archive, f"{snapshot.issue.slug}/{dataset.filename}", csv_bytes(*dataset_sheet(dataset, snapshot.rows[dataset.name])))
         for name, data in chart_csvs.items():
             _add(archive, f"{snapshot.issue.slug}/{name}", data)
     return buffer.getvalue()
@@ -113,17 +105,23 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(info, data)
 
 
-def archive_tables(archive: Archive) -> dict[str, pd.DataFrame]:
+def dataset_sheet(dataset: Dataset, rows: Sequence[Row], issue: bool = False) -> Sheet:
+    """A dataset's rows in its CSV column order; with ``issue``, the issue date first."""
+    columns = [*(("issue",) if issue else ()), *(c.name for c in dataset.columns)]
+    return columns, [[row[c] for c in columns] for row in rows]
+
+
+def archive_tables(archive: Archive) -> dict[str, Sheet]:
     """Every dataset of the whole archive, each row tagged with its issue date (first column)."""
     out = {}
     for dataset in DATASETS:
-        frame = archive.stacked(dataset.name)
-        if not frame.empty:
-            out[dataset.name] = frame[["issue", *[c.name for c in dataset.columns]]]
+        rows = archive.stacked_rows(dataset.name)
+        if rows:
+            out[dataset.name] = dataset_sheet(dataset, rows, issue=True)
     return out
 
 
-def archive_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
+def archive_xlsx(tables: dict[str, Sheet]) -> bytes:
     """The whole archive as one workbook, a sheet per dataset.
 
     Written directly as SpreadsheetML (inline strings, numbers as numbers, dates as ISO text):
@@ -142,10 +140,9 @@ def archive_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
             f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
             f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))),
     }
-    for i, (_, frame) in enumerate(sheets, 1):
-        rows = [[str(c) for c in frame.columns], *frame.to_numpy(dtype=object).tolist()]
+    for i, (_, (header, body)) in enumerate(sheets, 1):
         parts[f"xl/worksheets/sheet{i}.xml"] = _SHEET.format(rows="".join(
-            "<row>" + "".join(_xlsx_cell(v) for v in row) + "</row>" for row in rows))
+            "<row>" + "".join(_xlsx_cell(v) for v in row) + "</row>" for row in [[str(c) for c in header], *body]))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in parts.items():
@@ -160,7 +157,7 @@ def _xlsx_cell(value) -> str:
         return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         return f"<c><v>{value!r}</v></c>"
-    if isinstance(value, (date, datetime, pd.Timestamp)):
+    if isinstance(value, (date, datetime)):
         value = value.isoformat()
     return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml(str(safe_cell(value)))}</t></is></c>'
 
@@ -199,7 +196,7 @@ _SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 def archive_files(archive: Archive) -> dict[str, bytes]:
     """The whole-archive downloads at their stable paths: data/downloads/<dataset>.csv and the XLSX."""
     tables = archive_tables(archive)
-    files = {f"{ARCHIVE_DIR}/{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
+    files = {f"{ARCHIVE_DIR}/{name}.csv": csv_bytes(*sheet) for name, sheet in tables.items()}
     files[ARCHIVE_XLSX] = archive_xlsx(tables)
     return files
 

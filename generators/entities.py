@@ -8,22 +8,20 @@ link labelled with what that issue said about it.
 from __future__ import annotations
 
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
-
 from .downloads import chart_csv_name
-from .charts import DOWN, UP, Chart, ChartSpec, _figure, downloads_chart, gpu_chart, visits_chart
-from .model import Archive, Entity, Issue, Registry
+from .charts import DOWN, UP, Chart, ChartSpec, Table, _figure, downloads_chart, gpu_chart, partial_months, visits_chart
+from .model import Archive, Entity, Issue, Registry, Row
 from .registry import KIND_LABELS, NAME_COLUMNS
 from .render import _text, chart_html, front_matter, issue_path, rel_link
 from .units import pct, plain, wan
 
 INDEX = "entities/index.md"
-KEYS = {"stocks": ("entity", "issue"), "visits": ("entity", "week"), "downloads": ("entity", "month"),
-        "gpu_prices": ("entity", "date", "condition")}
+# An entity's row key within its history (besides the entity itself, whatever name a snapshot used).
+KEYS = {"stocks": ("issue",), "visits": ("week",), "downloads": ("month",), "gpu_prices": ("date", "condition")}
 
 
 def entity_path(entity: Entity) -> str:
@@ -36,29 +34,31 @@ class EntityData:
     """One entity's rows of every dataset across the archive (latest value per key)."""
 
     entity: Entity
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, list[Row]] = field(default_factory=dict)
     mentions: list[tuple[Issue, list[str]]] = field(default_factory=list)
 
 
 def entity_histories(archive: Archive, said: Mapping[date, dict[str, list[str]]] | None = None) -> dict[str, EntityData]:
-    """Every registered entity's history: rows tagged with the entity id, a later snapshot winning.
+    """Every registered entity's history: its rows, a later snapshot winning, in the order of
+    their last appearance.
 
     ``said``: ``what_it_said`` per issue date where already known (the per-issue cache keeps it).
     """
     registry = archive.registry
     out = {e.id: EntityData(e) for e in registry.entities}
     for dataset, column in NAME_COLUMNS.items():
-        frame = archive.stacked(dataset)
-        if frame.empty:
-            continue
-        frame = frame.assign(entity=[_id(registry, n) for n in frame[column]])
-        frame = frame.drop_duplicates(list(KEYS[dataset]), keep="last")
-        for entity_id, rows in frame.groupby("entity", sort=False):
+        latest: dict[tuple, tuple[str, Row]] = {}
+        for row in archive.stacked_rows(dataset):
+            entity_id = _id(registry, row[column])
+            key = (entity_id, *(row[k] for k in KEYS[dataset]))
+            latest.pop(key, None)
+            latest[key] = (entity_id, row)
+        for entity_id, row in latest.values():
             if entity_id in out:
-                out[entity_id].tables[dataset] = rows.reset_index(drop=True)
+                out[entity_id].tables.setdefault(dataset, []).append(row)
     for snapshot in archive.snapshots:
         known = (said or {}).get(snapshot.issue.date)
-        phrases = known if known is not None else what_it_said(snapshot.issue, snapshot.tables, registry)
+        phrases = known if known is not None else what_it_said(snapshot.issue, snapshot.rows, registry)
         for entity_id, words in phrases.items():
             if entity_id in out:
                 out[entity_id].mentions.append((snapshot.issue, words))
@@ -70,15 +70,12 @@ def _id(registry: Registry, name: str) -> str:
     return entity.id if entity else name
 
 
-def what_it_said(issue: Issue, tables: dict[str, pd.DataFrame], registry: Registry) -> dict[str, list[str]]:
+def what_it_said(issue: Issue, rows: Mapping[str, Sequence[Row]], registry: Registry) -> dict[str, list[str]]:
     """What one issue said about each entity it mentions (entity id → phrases): its figures that
-    week, the watch lists it is on, or a mention in the narrative."""
+    week, the watch lists it is on, or a mention in the narrative. ``rows``: ``Snapshot.rows``."""
     said: dict[str, list[str]] = {}
     for dataset, column in NAME_COLUMNS.items():
-        frame = tables.get(dataset)
-        if frame is None or frame.empty:
-            continue
-        for row in frame.to_dict("records"):
+        for row in rows.get(dataset, ()):
             phrases = said.setdefault(_id(registry, row[column]), [])
             if dataset == "stocks":
                 phrases.append(f"周涨跌幅 {pct(row['change_pct'])}")
@@ -103,73 +100,74 @@ def what_it_said(issue: Issue, tables: dict[str, pd.DataFrame], registry: Regist
 def entity_charts(data: EntityData) -> list[Chart]:
     """The entity's history charts, numbered from 1 on its page."""
     entity, tables = data.entity, data.tables
-    made: list[tuple[str, str, str, dict, pd.DataFrame, pd.DataFrame, tuple[str, ...]]] = []
+    made: list[tuple[str, str, str, dict, Table, Sequence[Row], tuple[str, ...]]] = []
     if "stocks" in tables:
         figure, table, rows = stock_history(tables["stocks"], entity)
         made.append(("stocks", f"{entity.name} 每期周涨跌幅", "Wind，iFinD，华福证券研究所", figure, table, rows, ()))
     if "visits" in tables:
-        rows = tables["visits"].assign(product=entity.name)
-        category = rows["category"].iloc[-1]
-        figure, table, rows = visits_chart(rows, category, None)
+        rows = [{**r, "product": entity.name} for r in tables["visits"]]
+        figure, table, rows = visits_chart(rows, rows[-1]["category"], None)
         made.append(("visits", f"{entity.name} 网站周访问量（单位：万次）", "Similarweb，华福证券研究所", figure, table, rows, ()))
     if "downloads" in tables:
-        figure, table, rows = downloads_chart(tables["downloads"].assign(app=entity.name))
-        notes = ()
-        if not rows["complete"].all():
-            notes = ("、".join(f"{d:%Y年%-m月}" for d in sorted(set(rows.loc[~rows["complete"], "month"]))) + "数据为非完全统计",)
-        made.append(("downloads", f"{entity.name} App 月度下载量（单位：万次）", "七麦数据，华福证券研究所", figure, table, rows, notes))
+        figure, table, rows = downloads_chart([{**r, "app": entity.name} for r in tables["downloads"]])
+        partial = partial_months(rows)
+        made.append(("downloads", f"{entity.name} App 月度下载量（单位：万次）", "七麦数据，华福证券研究所", figure, table, rows,
+                     (partial,) if partial else ()))
     if "gpu_prices" in tables:
-        figure, table, rows = gpu_chart(tables["gpu_prices"].assign(model=entity.name), entity.name)
+        figure, table, rows = gpu_chart([{**r, "model": entity.name} for r in tables["gpu_prices"]], entity.name)
         made.append(("gpu_prices", f"{entity.name} GPU 价格", "Camelcamelcamel，华福证券研究所", figure, table, rows,
                      ("蓝色代表新品售卖价格，红色代表二手商品价格",)))
     charts = []
     for number, (key, title, source, figure, table, rows, notes) in enumerate(made, start=1):
         spec = ChartSpec(number, key, title, source)
-        charts.append(Chart(spec, title, figure, table, notes, bool(not rows.empty and rows["sample"].any())))
+        charts.append(Chart(spec, title, figure, table, notes, any(r["sample"] for r in rows)))
     return charts
 
 
-def stock_history(frame: pd.DataFrame, entity: Entity) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+def stock_history(rows: Sequence[Row], entity: Entity) -> tuple[dict, Table, Sequence[Row]]:
     """Weekly change per issue as vertical bars, red up / green down."""
-    frame = frame.sort_values("issue", kind="stable")
-    values = [round(v, 2) for v in frame["change_pct"]]
-    trace = {"type": "bar", "name": entity.name, "x": [d.isoformat() for d in frame["issue"]], "y": values,
+    rows = sorted(rows, key=lambda r: r["issue"])
+    values = [round(r["change_pct"], 2) for r in rows]
+    trace = {"type": "bar", "name": entity.name, "x": [r["issue"].isoformat() for r in rows], "y": values,
              "marker": {"color": [UP if v >= 0 else DOWN for v in values]},
              "text": [pct(v) for v in values], "textposition": "outside", "cliponaxis": False,
              "hovertemplate": "%{x}<br>周涨跌幅 %{text}<extra></extra>"}
     layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"ticksuffix": "%", "zeroline": True},
               "showlegend": False}
-    table = pd.DataFrame({
-        "期": [d.isoformat() for d in frame["issue"]], "代码": list(frame["ticker"]),
-        "周涨跌幅": [pct(v) for v in frame["change_pct"]],
-        "总市值（亿）": [plain(v, 0) for v in frame["market_cap"]], "收盘价": [plain(v) for v in frame["close"]],
-    })
-    return _figure([trace], layout), table, frame
+    table = Table(("期", "代码", "周涨跌幅", "总市值（亿）", "收盘价"),
+                  tuple((r["issue"].isoformat(), r["ticker"], pct(r["change_pct"]), plain(r["market_cap"], 0), plain(r["close"]))
+                        for r in rows))
+    return _figure([trace], layout), table, rows
+
+
+def _known(value) -> bool:
+    """A cell that holds a value (optional numeric cells are None, or NaN once stacked)."""
+    return value is not None and value == value
 
 
 def latest_figures(data: EntityData) -> list[str]:
     """One line per dataset: the entity's most recent values."""
     lines, tables = [], data.tables
     if "stocks" in tables:
-        row = tables["stocks"].sort_values("issue").iloc[-1]
+        row = max(tables["stocks"], key=lambda r: r["issue"])
         figures = [f"周涨跌幅 {pct(row['change_pct'])}"]
-        if pd.notna(row["market_cap"]):
+        if _known(row["market_cap"]):
             figures.append(f"总市值 {plain(row['market_cap'], 0)} 亿")
-        if pd.notna(row["close"]):
+        if _known(row["close"]):
             figures.append(f"收盘价 {plain(row['close'])}")
         lines.append(f"{row['issue']:%Y-%m-%d} 一期：" + "，".join(figures) + f"（{row['ticker']}，{row['market']}，{row['segment']}）")
     if "visits" in tables:
-        row = tables["visits"].sort_values("week").iloc[-1]
+        row = max(tables["visits"], key=lambda r: r["week"])
         lines.append(f"周访问量 {wan(row['visits'], '次')}（{row['week']:%Y-%m-%d} 当周）")
     if "downloads" in tables:
-        row = tables["downloads"].sort_values("month").iloc[-1]
+        row = max(tables["downloads"], key=lambda r: r["month"])
         lines.append(f"月下载量 {wan(row['downloads'])}（{row['month']:%Y-%m}{'' if row['complete'] else '，非完全统计'}）")
     if "gpu_prices" in tables:
-        rows = tables["gpu_prices"].sort_values("date")
         for condition, label in (("new", "新品"), ("used", "二手")):
-            part = rows[rows["condition"] == condition]
-            if not part.empty:
-                lines.append(f"{label}价格 ${plain(part.iloc[-1]['price'], 0)}（{part.iloc[-1]['date']:%Y-%m-%d}）")
+            part = [r for r in tables["gpu_prices"] if r["condition"] == condition]
+            if part:
+                row = max(part, key=lambda r: r["date"])
+                lines.append(f"{label}价格 ${plain(row['price'], 0)}（{row['date']:%Y-%m-%d}）")
     return lines
 
 

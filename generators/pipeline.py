@@ -12,9 +12,9 @@ from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
 from .downloads import archive_files, archive_markdown, chart_csv, chart_csv_name, issue_zip
 from .entities import entity_pages, what_it_said
-from .highlights import quotes_sample, sample_lookup, week_highlights
+from .highlights import week_highlights
 from .load import load_archive
-from .registry import registry_markdown
+from .registry import NAME_COLUMNS, registry_markdown
 from .model import Archive, Issue
 from .render import issue_markdown, issue_path, link_text
 
@@ -87,25 +87,21 @@ def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
     """Draw one issue: its charts, highlights, page and download files (recorded on ``site``)."""
     archive = site.archive
     snapshot, issue = archive.snapshots[i], archive.issues[i]
-    frames = {name: history.as_of(name, issue.date) for name in ("visits", "downloads", "gpu_prices")}
-    frames["stocks"] = snapshot.tables.get("stocks")
-    charts = build_charts(issue, {k: v for k, v in frames.items() if v is not None})
+    rows = {name: history.as_of(name, issue.date) for name in ("visits", "downloads", "gpu_prices")}
+    rows["stocks"] = snapshot.rows.get("stocks", ())
+    charts = build_charts(issue, rows)
     site.charts[issue.slug] = charts
-    previous = archive.snapshots[i - 1].tables if i > 0 else None
-    # Records need every earlier week; the previous GPU quote is within the chart's window.
-    visible = {name: history.as_of(name, issue.date, window_days=0) for name in ("visits", "downloads")}
-    visible["gpu_prices"] = frames["gpu_prices"]
-    points = week_highlights(snapshot.tables, previous, visible, archive.registry)
+    previous = archive.snapshots[i - 1].rows if i > 0 else None
+    points = week_highlights(snapshot.rows, previous, history, issue.date, archive.registry)
     site.highlights[issue.slug] = points
     links, files = _chart_files(f"issues/{issue.slug}", charts)
     folder = f"issues/{issue.slug}/"
     files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()})
     prev = archive.issues[i - 1] if i > 0 else None
-    samples = sample_lookup(snapshot.tables, frames, previous)
-    sentences = [(h.text, quotes_sample(h, samples)) for h in points]
+    sentences = [(h.text, h.quotes_sample) for h in points]
     page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
-    return IssueOutput({issue_path(issue): page}, files, what_it_said(issue, snapshot.tables, archive.registry))
+    return IssueOutput({issue_path(issue): page}, files, what_it_said(issue, snapshot.rows, archive.registry))
 
 
 def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:
@@ -132,10 +128,8 @@ def search_words(archive: Archive) -> list[str]:
     """Names that jieba must keep whole: every entity in the data and registry (aliases too), every watch-list company."""
     words: set[str] = {n for e in archive.registry.entities for n in e.names}
     for snapshot in archive.snapshots:
-        for name, column in (("stocks", "name"), ("visits", "product"), ("downloads", "app"), ("gpu_prices", "model")):
-            frame = snapshot.tables.get(name)
-            if frame is not None and not frame.empty:
-                words.update(str(v) for v in frame[column])
+        for name, column in NAME_COLUMNS.items():
+            words.update(str(row[column]) for row in snapshot.rows.get(name, ()))
         for w in snapshot.issue.watchlists:
             words.update(w.companies)
         words.update(snapshot.issue.tags)

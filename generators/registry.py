@@ -123,8 +123,7 @@ def mentions(snapshot, entity: Entity) -> bool:
     """True when a snapshot names the entity: in a data row, a watch list, or its text."""
     names = set(entity.names)
     for dataset, column in NAME_COLUMNS.items():
-        frame = snapshot.tables.get(dataset)
-        if frame is not None and not frame.empty and names.intersection(frame[column]):
+        if any(row[column] in names for row in snapshot.rows.get(dataset, ())):
             return True
     issue = snapshot.issue
     if any(names.intersection(w.companies) for w in issue.watchlists):

@@ -8,14 +8,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-import pandas as pd
 import yaml
 
 from .charts import Chart, figure_json
 from .compute import Correction
 from .model import Issue
-from .units import pct
+from .units import MEMO
 
 WEEKDAYS = "一二三四五六日"
 DISCLAIMER = "about/disclaimer.md"
@@ -215,15 +215,18 @@ def table_html(chart: Chart, caption: str) -> str:
     if chart.table.empty:
         return ""
     head = "".join(f"<th scope=\"col\">{_text(str(c))}</th>" for c in chart.table.columns)
-    rows = []
-    for record in chart.table.to_numpy(dtype=object).tolist():   # itertuples is ~10x slower
-        cells = [f"<th scope=\"row\">{_text(str(record[0]))}</th>"]
-        cells += [f"<td>{_text(str(v))}</td>" for v in record[1:]]
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+    rows = "".join(f'<tr><th scope="row">{_cell(record[0])}</th><td>' + "</td><td>".join(map(_cell, record[1:])) + "</td></tr>"
+                   for record in chart.table.rows)
     return (f'<details class="wk-table" data-search-exclude><summary>{caption} · 数据表</summary>\n'
             f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
             f"<caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div></div>\n</details>\n")
+            f"<tbody>{rows}</tbody></table></div></div>\n</details>\n")
+
+
+@lru_cache(maxsize=MEMO)
+def _cell(value) -> str:
+    """A table cell: the same few thousand values recur in every issue's tables, so memoised."""
+    return _text(str(value))
 
 
 def _text(value: str) -> str:
@@ -270,7 +273,3 @@ def _escape_html(markdown: str) -> str:
     out.append(plain(markdown[last:]))
     return "".join(out)
 
-
-def stock_mentions(frame: pd.DataFrame) -> list[str]:
-    """'英伟达 +3.54%' strings, used by the home page summary."""
-    return [f"{n} {pct(v)}" for n, v in zip(frame["name"], frame["change_pct"])]

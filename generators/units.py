@@ -2,8 +2,24 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache, wraps
+
+MEMO = 1 << 16
 
 
+def memoised(fn):
+    """Memoise a formatter of one number: a value is shown in every issue whose window holds it
+    (52 weeks of visits), in its table and on its entity page. -0.0 equals 0.0, so it shares the
+    memo entry: zero is shown as zero, never as -0."""
+    cached = lru_cache(maxsize=MEMO)(fn)
+
+    @wraps(fn)
+    def call(value, *args):
+        return cached(0.0 if value == 0 else value, *args)
+    return call
+
+
+@memoised
 def wan(value_in_wan: float | None, unit: str = "") -> str:
     """Format a value counted in 万 as 万 or 亿 (1亿 = 10000万)."""
     if value_in_wan is None or (isinstance(value_in_wan, float) and math.isnan(value_in_wan)):
@@ -13,6 +29,7 @@ def wan(value_in_wan: float | None, unit: str = "") -> str:
     return f"{value_in_wan:,.0f}万{unit}" if abs(value_in_wan) >= 100 else f"{value_in_wan:g}万{unit}"
 
 
+@memoised
 def pct(value: float | None) -> str:
     """Signed percentage as the report writes it: +3.54%, -1.20%."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -20,6 +37,7 @@ def pct(value: float | None) -> str:
     return f"{value:+.2f}%"
 
 
+@memoised
 def plain(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 
-import pandas as pd
 import pytest
 
 from generators.charts import DOWN, UP, build_charts, figure_json, stocks_chart, validate
@@ -23,7 +22,7 @@ def seed_charts(archive):
     history = History(archive)
     issue = archive.issues[-1]
     frames = {n: history.as_of(n, issue.date) for n in ("visits", "downloads", "gpu_prices")}
-    frames["stocks"] = archive.snapshots[-1].tables["stocks"]
+    frames["stocks"] = archive.snapshots[-1].rows["stocks"]
     return build_charts(issue, frames)
 
 
@@ -31,7 +30,7 @@ def test_every_chart_of_every_issue_is_a_valid_plotly_figure_without_template(ar
     history = History(archive)
     for snapshot in archive.snapshots:
         frames = {n: history.as_of(n, snapshot.issue.date) for n in ("visits", "downloads", "gpu_prices")}
-        frames["stocks"] = snapshot.tables["stocks"]
+        frames["stocks"] = snapshot.rows["stocks"]
         charts = build_charts(snapshot.issue, frames)
         assert [c.number for c in charts] == list(range(1, 9))
         for chart in charts:
@@ -41,13 +40,13 @@ def test_every_chart_of_every_issue_is_a_valid_plotly_figure_without_template(ar
 
 
 def test_stock_bars_are_red_for_up_and_green_for_down():
-    frame = pd.DataFrame({"name": ["甲", "乙"], "ticker": ["1", "2"], "market": ["A股", "A股"],
-                          "segment": ["GPU/CPU", "GPU/CPU"], "change_pct": [2.5, -1.25],
-                          "market_cap": [None, None], "close": [None, None], "sample": [False, False]})
-    figure, table, _ = stocks_chart(frame)
+    rows = [{"name": name, "ticker": ticker, "market": "A股", "segment": "GPU/CPU", "change_pct": change,
+             "market_cap": None, "close": None, "sample": False} for name, ticker, change in (("甲", "1", 2.5), ("乙", "2", -1.25))]
+    figure, table, _ = stocks_chart(rows)
     colors = dict(zip(figure["data"][0]["y"], figure["data"][0]["marker"]["color"]))
     assert colors == {"甲": UP, "乙": DOWN}
-    assert list(table["周涨跌幅"]) == ["+2.50%", "-1.25%"]
+    column = table.columns.index("周涨跌幅")
+    assert [row[column] for row in table.rows] == ["+2.50%", "-1.25%"]
 
 
 def test_time_charts_draw_the_history_of_every_snapshot_up_to_the_issue(archive):
@@ -63,7 +62,9 @@ def test_an_issue_never_sees_rows_from_a_later_snapshot(archive):
     history = History(archive)
     first = archive.issues[0]
     visits = history.as_of("visits", first.date)
-    assert set(visits["issue"]) == {first.date}
+    assert visits and {row["issue"] for row in visits} == {first.date}
+    assert history.as_of("visits", archive.issues[-1].date)    # later issues see more...
+    assert {row["issue"] for row in history.as_of("visits", first.date)} == {first.date}   # ...and replaying back is exact
 
 
 def test_charts_with_sample_rows_are_badged_and_real_ones_are_not(archive):

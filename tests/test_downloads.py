@@ -5,7 +5,6 @@ import csv
 import io
 import zipfile
 
-import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -58,9 +57,8 @@ def test_issue_page_links_each_chart_csv_and_the_issue_zip():
 
 
 def test_csv_neutralises_text_that_could_run_as_a_formula_but_keeps_negative_numbers_numeric():
-    frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)", "英伟达"],
-                          "change_pct": [-1.62, 3.54, 0.0, 90500.0, None]})
-    rows = read_csv(csv_bytes(frame))
+    rows = read_csv(csv_bytes(["name", "change_pct"], [["=HYPERLINK(\"http://x\")", -1.62], ["+1", 3.54], ["-cmd", 0.0],
+                                                       ["@SUM(A1)", 90500.0], ["英伟达", None]]))
     assert rows == [["name", "change_pct"], ["'=HYPERLINK(\"http://x\")", "-1.62"], ["'+1", "3.54"],
                     ["'-cmd", "0"], ["'@SUM(A1)", "90500"], ["英伟达", ""]]
 
@@ -69,7 +67,7 @@ def test_whole_archive_downloads_at_stable_urls_with_every_row():
     for name in ("stocks", "visits", "downloads", "gpu_prices"):
         rows = read_csv(SITE.files[f"data/downloads/{name}.csv"])
         assert rows[0][0] == "issue"
-        assert len(rows) - 1 == len(SITE.archive.stacked(name))
+        assert len(rows) - 1 == len(SITE.archive.stacked_rows(name))
     assert "[suanli-weekly.xlsx](data/downloads/suanli-weekly.xlsx)" in SITE.pages["data.md"]
 
 
@@ -78,7 +76,7 @@ def test_whole_archive_xlsx_keeps_numbers_numeric():
     assert book.sheetnames == ["stocks", "visits", "downloads", "gpu_prices"]
     rows = list(book["stocks"].iter_rows(values_only=True))
     assert rows[0][:3] == ("issue", "name", "ticker")
-    assert len(rows) - 1 == len(SITE.archive.stacked("stocks"))
+    assert len(rows) - 1 == len(SITE.archive.stacked_rows("stocks"))
     intel = [r for r in rows if r[1] == "英特尔" and str(r[0]).startswith("2024-11-22")]
     assert intel and intel[0][5] == -1.62
 
@@ -94,7 +92,7 @@ def test_built_site_serves_chart_csvs_beside_the_issue_page(built_site):
 
 
 def test_whole_archive_xlsx_neutralises_formulas_and_escapes_markup():
-    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "<b>&\"x\"</b>", "英伟达"], "value": [1.5, -2.0, None]})
-    book = load_workbook(io.BytesIO(archive_xlsx({"t": frame})))
+    sheet = (["name", "value"], [["=cmd|' /C calc'!A0", 1.5], ["<b>&\"x\"</b>", -2.0], ["英伟达", None]])
+    book = load_workbook(io.BytesIO(archive_xlsx({"t": sheet})))
     assert list(book["t"].iter_rows(values_only=True)) == [
         ("name", "value"), ("'=cmd|' /C calc'!A0", 1.5), ("<b>&\"x\"</b>", -2.0), ("英伟达", None)]

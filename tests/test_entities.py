@@ -1,6 +1,7 @@
 """Entity pages: one per registered entity, history drawn from every snapshot, found by any alias."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from generators.pipeline import run
@@ -13,8 +14,13 @@ ARCHIVE = SITE.archive
 REGISTRY = ARCHIVE.registry
 
 
+def stacked(dataset: str) -> pd.DataFrame:
+    """Every snapshot's rows of one dataset as one frame: pandas as an independent check."""
+    return pd.DataFrame(ARCHIVE.stacked_rows(dataset))
+
+
 def names_in_data() -> set[str]:
-    return {name for dataset, column in NAME_COLUMNS.items() for name in ARCHIVE.stacked(dataset)[column]}
+    return {name for dataset, column in NAME_COLUMNS.items() for name in stacked(dataset)[column]}
 
 
 def series(chart, name=None) -> dict:
@@ -32,18 +38,18 @@ def test_every_entity_in_data_has_a_page_whose_history_matches_the_snapshots(nam
     assert f"entities/{entity.id}.md" in SITE.pages
     charts = {c.key: c for c in SITE.entity_charts[entity.id]}
     ids = lambda frame, column: frame[[REGISTRY.get(n).id == entity.id for n in frame[column]]]
-    stocks = ids(ARCHIVE.stacked("stocks"), "name")
+    stocks = ids(stacked("stocks"), "name")
     if not stocks.empty:
         assert series(charts["stocks"]) == {d.isoformat(): round(v, 2) for d, v in zip(stocks["issue"], stocks["change_pct"])}
-    visits = ids(ARCHIVE.stacked("visits"), "product")
+    visits = ids(stacked("visits"), "product")
     if not visits.empty:
         latest = visits.drop_duplicates("week", keep="last")
         assert series(charts["visits"]) == {d.isoformat(): round(v, 2) for d, v in zip(latest["week"], latest["visits"])}
-    downloads = ids(ARCHIVE.stacked("downloads"), "app")
+    downloads = ids(stacked("downloads"), "app")
     if not downloads.empty:
         latest = downloads.drop_duplicates("month", keep="last")
         assert series(charts["downloads"]) == {f"{d:%Y-%m}": round(v, 2) for d, v in zip(latest["month"], latest["downloads"])}
-    prices = ids(ARCHIVE.stacked("gpu_prices"), "model")
+    prices = ids(stacked("gpu_prices"), "model")
     for condition, label in (("new", "新品"), ("used", "二手")):
         part = prices[prices["condition"] == condition].drop_duplicates("date", keep="last")
         if not part.empty:

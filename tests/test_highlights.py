@@ -28,13 +28,12 @@ def shown(source) -> str:
 
 def cell(history: History, snapshot, source):
     spec = DATASET_BY_NAME[source.dataset]
-    frame = (snapshot.tables[source.dataset] if source.dataset == "stocks"
-             else history.as_of(source.dataset, snapshot.issue.date, window_days=0))
-    rows = frame
-    for column, value in zip(spec.key, source.key):
-        rows = rows[rows[column] == value]
-    assert len(rows) == 1, source
-    return rows.iloc[0][source.column]
+    rows = (snapshot.rows[source.dataset] if source.dataset == "stocks"
+            else history.as_of(source.dataset, snapshot.issue.date, window_days=0))
+    found = [row for row in rows if tuple(row[k] for k in spec.key) == source.key]
+    assert len(found) == 1, source
+    assert found[0]["sample"] == source.sample, source
+    return found[0][source.column]
 
 
 @pytest.mark.parametrize("snapshot", SITE.archive.snapshots, ids=lambda s: s.issue.slug)
