@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PLOT = re.compile(r'<div class="wk-plot"[^>]*data-figure="[^"]*"></div>')
+PLOT = re.compile(r"<div class=\"wk-plot\"[^>]*data-figure='[^']*'></div>")
 NAIVE_JS = """document.querySelectorAll(".naive-plot").forEach(function (el) {
   var fig = JSON.parse(el.textContent); el.textContent = ""; Plotly.newPlot(el, fig.data, fig.layout);
 });

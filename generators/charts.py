@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from .model import Issue, Row
 from .units import MEMO, pct, plain, wan, wan_ticks
@@ -150,21 +151,26 @@ def iso_month(day: date) -> str:
 
 def _series_chart(rows: Sequence[Row], entity: str, x: str, y: str, x_label: str,
                   x_format, x_tick: str, mode: str = "lines+markers") -> tuple[dict, Table]:
-    # Plain Python over the rows; the keys (x, entity) are unique, so the tuples sort by them.
+    # Plain Python, and C-level map() over the memoised formatters: an issue's windowed rows are
+    # a few hundred, and this runs for five charts of every issue.
     series: dict[str, dict] = {}
-    for xv, name, yv in sorted((r[x], r[entity], r[y]) for r in rows):
-        series.setdefault(name, {})[xv] = yv        # sorted by x, so the last value wins
+    for row in sorted(rows, key=itemgetter(x)):      # stable: within one date, the rows' order
+        name = row[entity]
+        values = series.get(name)
+        if values is None:
+            values = series[name] = {}
+        values[row[x]] = row[y]
     order = _descending_by_last(series)
     traces = [{"type": "scatter", "mode": mode, "name": name,
-               "x": [x_format(v) for v in series[name]], "y": [round(v, 2) for v in series[name].values()],
+               "x": list(map(x_format, series[name])), "y": list(map(_compact, series[name].values())),
                "hovertemplate": "%{x}<br>" + _attr(name) + "：%{y:,.0f}万次<extra></extra>"} for name in order]
     top = float(max(max(values.values()) for values in series.values())) if series else 0.0
     tickvals, ticktext = wan_ticks(top)
     layout = {"xaxis": {"tickformat": x_tick, "hoverformat": x_tick if x_tick == "%Y-%m" else "%Y-%m-%d"},
               "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "rangemode": "tozero"}}
-    columns = [series[name] for name in order]
-    xs = sorted({v for values in columns for v in values})
-    table = Table((x_label, *order), tuple((x_format(v), *[wan(values.get(v)) for values in columns]) for v in xs))
+    xs = sorted({v for values in series.values() for v in values})
+    columns = [list(map(wan, map(series[name].get, xs))) for name in order]
+    table = Table((x_label, *order), tuple(zip(map(x_format, xs), *columns)))
     return _figure(traces, layout), table
 
 
@@ -208,7 +214,7 @@ def gpu_chart(rows: Sequence[Row], model: str) -> tuple[dict, Table, Sequence[Ro
         if not part:
             continue
         traces.append({"type": "scatter", "mode": "lines", "line": {"color": color, "shape": "hv"}, "name": label,
-                       "x": [iso_day(d) for d in part], "y": [round(v, 2) for v in part.values()],
+                       "x": [iso_day(d) for d in part], "y": [_compact(v) for v in part.values()],
                        "hovertemplate": "%{x}<br>" + label + "：$%{y:,.0f}<extra></extra>"})
     layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"tickprefix": "$", "tickformat": ",.0f"}}
     days = sorted({d for part in prices.values() for d in part})
@@ -216,6 +222,13 @@ def gpu_chart(rows: Sequence[Row], model: str) -> tuple[dict, Table, Sequence[Ro
     table = Table(("日期", *(label for _, label in shown)),
                   tuple((iso_day(d), *(plain(prices[condition].get(d)) for condition, _ in shown)) for d in days))
     return _figure(traces, layout), table, drawn
+
+
+@lru_cache(maxsize=MEMO)
+def _compact(value: float) -> float | int:
+    """A plotted value: two decimals, and an integer when whole (77529, not 77529.0, in the JSON)."""
+    value = round(value, 2)
+    return int(value) if value.is_integer() else value
 
 
 def _figure(traces: list[dict], layout: dict | None = None) -> dict:

@@ -13,11 +13,12 @@ import math
 import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
 from .charts import Chart
-from .model import Archive, Row, Snapshot
+from .model import Row, Snapshot
 from .schema import DATASETS, Dataset
 from .units import MEMO
 
@@ -58,11 +59,14 @@ Sheet = tuple[Sequence[str], Sequence[Sequence]]     # a header and its rows
 
 def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
     """Rows as an Excel-safe CSV: UTF-8 with BOM, formulas neutralised, numbers numeric."""
+    return (BOM + csv_lines([header]) + csv_lines(rows)).encode("utf-8")
+
+
+def csv_lines(rows: Sequence[Sequence]) -> str:
+    """Rows as CSV text (CRLF line ends), cells as ``csv_bytes`` writes them."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_value(c) for c in header])
-    writer.writerows([_csv_value(v) for v in row] for row in rows)
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerows(map(_csv_value, row) for row in rows)
+    return buffer.getvalue()
 
 
 def chart_rows(chart: Chart) -> tuple[list[str], list[list]]:
@@ -88,20 +92,25 @@ def chart_csv(chart: Chart) -> bytes:
 
 
 def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes]) -> bytes:
-    """One issue's data: its snapshot's dataset files and the CSV of every chart (name → bytes)."""
+    """One issue's data: its snapshot's dataset files and the CSV of every chart (name → bytes).
+
+    Stored, not deflated: the files are a few KB each, and a deflate stream per file cost ten
+    times what the whole archive took to write, to save some 10 KB of download.
+    """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for dataset in DATASETS:
             if dataset.name in snapshot.rows:
-                _add(archive, f"{snapshot.issue.slug}/{dataset.filename}", csv_bytes(*dataset_sheet(dataset, snapshot.rows[dataset.name])))
+                _add(archive, f"{snapshot.issue.slug}/{dataset.filename}",
+                     csv_bytes(*dataset_sheet(dataset, snapshot.rows[dataset.name])), zipfile.ZIP_STORED)
         for name, data in chart_csvs.items():
-            _add(archive, f"{snapshot.issue.slug}/{name}", data)
+            _add(archive, f"{snapshot.issue.slug}/{name}", data, zipfile.ZIP_STORED)
     return buffer.getvalue()
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, compression: int = zipfile.ZIP_DEFLATED) -> None:
     info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = compression
     archive.writestr(info, data)
 
 
@@ -111,38 +120,51 @@ def dataset_sheet(dataset: Dataset, rows: Sequence[Row], issue: bool = False) ->
     return columns, [[row[c] for c in columns] for row in rows]
 
 
-def archive_tables(archive: Archive) -> dict[str, Sheet]:
-    """Every dataset of the whole archive, each row tagged with its issue date (first column)."""
+@dataclass(frozen=True)
+class SheetPart:
+    """One issue's rows of one dataset in the whole-archive downloads, written once (the per-issue
+    cache keeps it): CSV lines and SpreadsheetML row XML, each row led by the issue date."""
+
+    csv: str
+    xml: str
+
+
+def sheet_parts(snapshot: Snapshot) -> dict[str, SheetPart]:
+    """What one snapshot adds to each whole-archive dataset file."""
     out = {}
     for dataset in DATASETS:
-        rows = archive.stacked_rows(dataset.name)
+        rows = snapshot.rows.get(dataset.name)
         if rows:
-            out[dataset.name] = dataset_sheet(dataset, rows, issue=True)
+            _, body = dataset_sheet(dataset, rows, issue=True)
+            out[dataset.name] = SheetPart(csv_lines(body), xlsx_rows(body))
     return out
 
 
-def archive_xlsx(tables: dict[str, Sheet]) -> bytes:
-    """The whole archive as one workbook, a sheet per dataset.
+def xlsx_rows(rows: Sequence[Sequence]) -> str:
+    """Rows as SpreadsheetML <row> elements (inline strings, numbers as numbers, dates as ISO text)."""
+    return "".join("<row>" + "".join(map(_xlsx_cell, row)) + "</row>" for row in rows)
 
-    Written directly as SpreadsheetML (inline strings, numbers as numbers, dates as ISO text):
-    openpyxl took ~3 s for the ten-year archive on every weekly build, this takes a tenth of
-    that, and equal data gives equal bytes. Tests read it back with openpyxl.
+
+def archive_xlsx(sheets: dict[str, str]) -> bytes:
+    """A workbook of one sheet per entry: sheet name → its rows as ``xlsx_rows`` XML.
+
+    Written directly as SpreadsheetML: openpyxl took ~3 s for the ten-year archive on every weekly
+    build, this a fraction of that, and equal data gives equal bytes. Tests read it back with openpyxl.
     """
-    sheets = list(tables.items())
+    names = list(sheets)
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES.format(sheets="".join(
             f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(sheets) + 1))),
+            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(names) + 1))),
         "_rels/.rels": _ROOT_RELS,
         "xl/workbook.xml": _WORKBOOK.format(sheets="".join(
-            f'<sheet name="{_xml(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, (name, _) in enumerate(sheets, 1))),
+            f'<sheet name="{_xml(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, 1))),
         "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS.format(sheets="".join(
             f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))),
+            f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))),
     }
-    for i, (_, (header, body)) in enumerate(sheets, 1):
-        parts[f"xl/worksheets/sheet{i}.xml"] = _SHEET.format(rows="".join(
-            "<row>" + "".join(_xlsx_cell(v) for v in row) + "</row>" for row in [[str(c) for c in header], *body]))
+    for i, name in enumerate(names, 1):
+        parts[f"xl/worksheets/sheet{i}.xml"] = _SHEET.format(rows=sheets[name])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in parts.items():
@@ -193,11 +215,18 @@ _SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<sheetData>{rows}</sheetData></worksheet>')
 
 
-def archive_files(archive: Archive) -> dict[str, bytes]:
-    """The whole-archive downloads at their stable paths: data/downloads/<dataset>.csv and the XLSX."""
-    tables = archive_tables(archive)
-    files = {f"{ARCHIVE_DIR}/{name}.csv": csv_bytes(*sheet) for name, sheet in tables.items()}
-    files[ARCHIVE_XLSX] = archive_xlsx(tables)
+def archive_files(parts: Sequence[dict[str, SheetPart]]) -> dict[str, bytes]:
+    """The whole-archive downloads at their stable paths, data/downloads/<dataset>.csv and the XLSX,
+    joined from each issue's ``sheet_parts`` (oldest issue first)."""
+    files, sheets = {}, {}
+    for dataset in DATASETS:
+        mine = [p[dataset.name] for p in parts if dataset.name in p]
+        if not mine:
+            continue
+        header = ["issue", *(c.name for c in dataset.columns)]
+        files[f"{ARCHIVE_DIR}/{dataset.name}.csv"] = (BOM + csv_lines([header]) + "".join(p.csv for p in mine)).encode("utf-8")
+        sheets[dataset.name] = xlsx_rows([header]) + "".join(p.xml for p in mine)
+    files[ARCHIVE_XLSX] = archive_xlsx(sheets)
     return files
 
 

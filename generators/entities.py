@@ -171,8 +171,15 @@ def latest_figures(data: EntityData) -> list[str]:
     return lines
 
 
-def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None) -> str:
-    """The page of one entity."""
+def mention_label(issue: Issue) -> str:
+    """The text of a link to an issue in an entity page's list: its date and title."""
+    return f"{issue.date:%Y-%m-%d}：{_link_text(issue.title)}"
+
+
+def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None,
+                    labels: Mapping[date, str] | None = None) -> str:
+    """The page of one entity. ``labels``: ``mention_label`` by issue date, where already made
+    (every entity page links the same issues)."""
     entity = data.entity
     here = entity_path(entity)
     kind = KIND_LABELS[entity.kind]
@@ -186,7 +193,8 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
     if charts:
         parts.append("## 历史走势\n")
         parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
-    lines = [f"- [{issue.date:%Y-%m-%d}：{_link_text(issue.title)}]({rel_link(here, issue_path(issue))})：{_text('；'.join(said))}"
+    labels = labels or {}
+    lines = [f"- [{labels.get(issue.date) or mention_label(issue)}]({rel_link(here, issue_path(issue))})：{_text('；'.join(said))}"
              for issue, said in reversed(data.mentions)]
     # The list links every issue: excluded from search (the issues themselves are indexed), so the
     # entity's entry stays its name, aliases and latest figures however long the archive grows.
@@ -227,7 +235,8 @@ def entity_pages(archive: Archive, said: Mapping[date, dict[str, list[str]]] | N
     for entity_id, data in histories.items():
         charts[entity_id] = entity_charts(data)
     pages[INDEX] = index_markdown(histories)
+    labels = {issue.date: mention_label(issue) for issue in archive.issues}
     for entity_id, data in histories.items():
         links = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
-        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], links)
+        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], links, labels)
     return pages, charts

@@ -196,7 +196,7 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     caption = f"图表 {chart.number}：{_text(chart.title)}"
     if chart.figure["data"]:
         plot = (f'<div class="wk-plot" role="img" aria-label="{html.escape(caption)}" '
-                f'data-figure="{html.escape(figure_json(chart.figure), quote=True)}"></div>')
+                f"data-figure='{figure_attribute(chart.figure)}'></div>")
     else:
         plot = '<p class="wk-empty">本期无此项数据。</p>'
     notes = "".join(f'<p class="wk-note">注：{_text(n)}</p>' for n in chart.notes)
@@ -208,6 +208,12 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
              f'<p class="wk-source">来源：{_text(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
     return f"{CHART_BEGIN}\n{block}\n{table_html(chart, caption)}{CHART_END}\n"
+
+
+def figure_attribute(figure: dict) -> str:
+    """Figure JSON for a single-quoted attribute: JSON quotes with " so only ' needs escaping, and
+    the attribute is ~40% smaller than with every " written as &quot;."""
+    return figure_json(figure).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
 
 
 def table_html(chart: Chart, caption: str) -> str:

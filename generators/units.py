@@ -2,46 +2,38 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache, wraps
+from functools import lru_cache
 
+# The formatters are memoised: a value is shown in every issue whose window holds it (52 weeks of
+# visits), in its table and on its entity page. -0.0 equals 0.0 and shares its memo entry, so each
+# formatter shows zero as zero, never as -0, whichever came first.
 MEMO = 1 << 16
 
 
-def memoised(fn):
-    """Memoise a formatter of one number: a value is shown in every issue whose window holds it
-    (52 weeks of visits), in its table and on its entity page. -0.0 equals 0.0, so it shares the
-    memo entry: zero is shown as zero, never as -0."""
-    cached = lru_cache(maxsize=MEMO)(fn)
-
-    @wraps(fn)
-    def call(value, *args):
-        return cached(0.0 if value == 0 else value, *args)
-    return call
-
-
-@memoised
+@lru_cache(maxsize=MEMO)
 def wan(value_in_wan: float | None, unit: str = "") -> str:
     """Format a value counted in 万 as 万 or 亿 (1亿 = 10000万)."""
     if value_in_wan is None or (isinstance(value_in_wan, float) and math.isnan(value_in_wan)):
         return "—"
+    value_in_wan += 0.0        # -0.0 → 0.0
     if abs(value_in_wan) >= 10000:
         return f"{value_in_wan / 10000:.2f}亿{unit}"
     return f"{value_in_wan:,.0f}万{unit}" if abs(value_in_wan) >= 100 else f"{value_in_wan:g}万{unit}"
 
 
-@memoised
+@lru_cache(maxsize=MEMO)
 def pct(value: float | None) -> str:
     """Signed percentage as the report writes it: +3.54%, -1.20%."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value:+.2f}%"
+    return f"{value + 0.0:+.2f}%"
 
 
-@memoised
+@lru_cache(maxsize=MEMO)
 def plain(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value:,.{digits}f}"
+    return f"{value + 0.0:,.{digits}f}"
 
 
 def wan_ticks(top: float, count: int = 5) -> tuple[list[float], list[str]]:

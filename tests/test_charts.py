@@ -1,10 +1,12 @@
 """Charts and render stage: pure functions from frames to figures and Markdown."""
 from __future__ import annotations
 
+import json
+from html import unescape
 
 import pytest
 
-from generators.charts import DOWN, UP, build_charts, figure_json, stocks_chart, validate
+from generators.charts import DOWN, SPECS, UP, Chart, Table, build_charts, figure_json, stocks_chart, validate
 from generators.compute import History
 from generators.load import load_archive
 from generators.render import chart_html, _escape_html
@@ -98,8 +100,19 @@ def test_figure_json_is_compact_and_attribute_safe(archive):
     assert ", " not in text and ": " not in text
     html = chart_html(chart)
     assert "</script" not in html.lower()
-    start = html.index('data-figure="') + len('data-figure="')
-    assert '"' not in html[start:html.index('"', start)]
+    start = html.index("data-figure='") + len("data-figure='")
+    attribute = html[start:html.index("'", start)]
+    assert "<" not in attribute and ">" not in attribute
+    assert json.loads(unescape(attribute)) == chart.figure
+
+
+def test_figure_attribute_escapes_quotes_and_markup_in_names():
+    figure = {"data": [{"name": "O'Neil <b>&amp;</b>", "x": [1], "y": [2]}], "layout": {}}
+    html = chart_html(Chart(SPECS[1], "t", figure, Table(("x",)), (), False))
+    attribute = html[html.index("data-figure='") + len("data-figure='"):]
+    attribute = attribute[:attribute.index("'")]
+    assert "<" not in attribute and "&amp;amp;" in attribute
+    assert json.loads(unescape(attribute)) == figure
 
 
 def test_raw_html_in_the_narrative_is_shown_as_text():

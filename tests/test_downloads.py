@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from generators.downloads import ARCHIVE_XLSX, archive_xlsx, csv_bytes
+from generators.downloads import ARCHIVE_XLSX, archive_xlsx, csv_bytes, xlsx_rows
 from generators.pipeline import run
 
 from conftest import DATA
@@ -92,7 +92,7 @@ def test_built_site_serves_chart_csvs_beside_the_issue_page(built_site):
 
 
 def test_whole_archive_xlsx_neutralises_formulas_and_escapes_markup():
-    sheet = (["name", "value"], [["=cmd|' /C calc'!A0", 1.5], ["<b>&\"x\"</b>", -2.0], ["英伟达", None]])
-    book = load_workbook(io.BytesIO(archive_xlsx({"t": sheet})))
+    rows = [["name", "value"], ["=cmd|' /C calc'!A0", 1.5], ["<b>&\"x\"</b>", -2.0], ["英伟达", None]]
+    book = load_workbook(io.BytesIO(archive_xlsx({"t": xlsx_rows(rows)})))
     assert list(book["t"].iter_rows(values_only=True)) == [
         ("name", "value"), ("'=cmd|' /C calc'!A0", 1.5), ("<b>&\"x\"</b>", -2.0), ("英伟达", None)]

@@ -17,7 +17,7 @@ from conftest import weekly
 
 WEEKS = 30
 ISSUE_LINK = re.compile(r'href="[^"]*\d{4}-\d{2}-\d{2}/')   # relative: ../2024-11-15/
-FIGURE = re.compile(r'data-figure="([^"]*)"')
+FIGURE = re.compile(r"data-figure='([^']*)'")
 SCRIPT = re.compile(r'<script[^>]*\ssrc="([^"]+)"')
 
 
