@@ -38,6 +38,7 @@ VENDORED = {"assets/vendor/plotly-basic-3.7.0.min.js": "plotly/plotly-basic-3.7.
 class WeeklyConfig(Config):
     data_dir = opt.Type(str, default="data")
     cache_dir = opt.Type(str, default=".cache/weekly")
+    vendor_dir = opt.Type(str, default="vendor")      # relative to mkdocs.yml, like the others
 
 
 CHART_BLOCK = re.compile(re.escape(CHART_BEGIN) + r"\n(.*?)" + re.escape(CHART_END) + r"\n", re.S)
@@ -88,7 +89,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 plugin.config.jieba_dict_user = str(path)
 
     def on_files(self, files: Files, *, config) -> Files:
-        vendor = Path(config.config_file_path or ".").resolve().parent / "vendor"
+        vendor = Path(config.config_file_path or ".").resolve().parent / self.config.vendor_dir
         for site_path, source in VENDORED.items():
             files.append(File.generated(config, site_path, abs_src_path=str(vendor / source)))
         for rel in [*self.site.pages, *self.site.files]:

@@ -76,3 +76,31 @@ def test_highlights_quoting_sample_rows_are_badged_and_real_ones_are_not():
     mixed = [li for li in items if li.startswith("GPU/CPU 板块")]         # quotes 英特尔, a sample row
     assert mixed and "示例数据" in mixed[0]
     assert all("示例数据" in li for li in items if li.startswith(("网站访问量", "H100", "A100")))
+
+
+def test_record_maxima_follow_a_restated_week_as_a_full_scan_does(tmp_path):
+    from generators.load import load_archive
+
+    from conftest import copy_data
+    from test_immutability import add_next_week
+
+    data = copy_data(tmp_path)
+    folder = add_next_week(data)
+    # The new snapshot restates the ChatGPT week that set the record, far lower.
+    visits = folder / "visits.csv"
+    visits.write_text(visits.read_text(encoding="utf-8") + "ChatGPT,text,海外,2024-11-08,100,true\n", encoding="utf-8")
+    text = (folder / "issue.md").read_text(encoding="utf-8")
+    (folder / "issue.md").write_text(text.replace("    start: 2024-11-15\n    end: 2024-11-21",
+                                                  "    start: 2024-11-08\n    end: 2024-11-21", 1), encoding="utf-8")
+    archive = load_archive(data)
+    history = History(archive)
+    for issue in archive.issues:
+        rows = history.as_of("visits", issue.date, window_days=0)
+        for week in sorted({r["week"] for r in rows}):
+            scan: dict[str, float] = {}
+            for r in rows:
+                if r["week"] < week:
+                    scan[r["product"]] = max(scan.get(r["product"], r["visits"]), r["visits"])
+            assert history.best_before("visits", issue.date, week) == scan, (issue.date, week)
+    last = history.as_of("visits", archive.issues[-1].date, window_days=0)
+    assert [r["visits"] for r in last if r["product"] == "ChatGPT" and str(r["week"]) == "2024-11-08"] == [100]
