@@ -16,7 +16,7 @@ from .downloads import chart_csv_name
 from .charts import DOWN, UP, Chart, ChartSpec, Table, _figure, downloads_chart, gpu_chart, partial_months, visits_chart
 from .model import Archive, Entity, Issue, Registry, Row
 from .registry import KIND_LABELS, NAME_COLUMNS
-from .render import _text, chart_html, front_matter, issue_path, rel_link
+from .render import _text, chart_html, finished_html, front_matter
 from .units import pct, plain, wan
 
 INDEX = "entities/index.md"
@@ -171,17 +171,16 @@ def latest_figures(data: EntityData) -> list[str]:
     return lines
 
 
-def mention_label(issue: Issue) -> str:
-    """The text of a link to an issue in an entity page's list: its date and title."""
-    return f"{issue.date:%Y-%m-%d}：{_link_text(issue.title)}"
+def mention_link(issue: Issue) -> str:
+    """A link from an entity page to an issue (pages are at /entities/<id>/ and /issues/<date>/)."""
+    return f'<a href="../../issues/{issue.slug}/">{issue.date:%Y-%m-%d}：{_text(issue.title)}</a>'
 
 
 def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None,
-                    labels: Mapping[date, str] | None = None) -> str:
-    """The page of one entity. ``labels``: ``mention_label`` by issue date, where already made
+                    links: Mapping[date, str] | None = None) -> str:
+    """The page of one entity. ``links``: ``mention_link`` by issue date, where already made
     (every entity page links the same issues)."""
     entity = data.entity
-    here = entity_path(entity)
     kind = KIND_LABELS[entity.kind]
     title = entity.name + (f"（{' / '.join(entity.aliases)}）" if entity.aliases else "")
     parts = [front_matter(title), f"# {_text(entity.name)}\n",
@@ -193,14 +192,15 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
     if charts:
         parts.append("## 历史走势\n")
         parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
-    labels = labels or {}
-    lines = [f"- [{labels.get(issue.date) or mention_label(issue)}]({rel_link(here, issue_path(issue))})：{_text('；'.join(said))}"
+    links = links or {}
+    items = [f"<li>{links.get(issue.date) or mention_link(issue)}：{_text('；'.join(said))}</li>"
              for issue, said in reversed(data.mentions)]
-    # The list links every issue: excluded from search (the issues themselves are indexed), so the
-    # entity's entry stays its name, aliases and latest figures however long the archive grows.
-    listing = "\n".join(lines) if lines else "暂无。"
-    parts.append(f"## 提及{_text(entity.name)}的各期（{len(lines)}）\n\n"
-                 f'<div class="wk-issue-list" markdown="1" data-search-exclude>\n\n{listing}\n\n</div>\n')
+    # Every issue that mentions the entity, as finished HTML: kept out of Python-Markdown (hundreds
+    # of links per page were most of the entity pages' build time) and out of search (the issues
+    # themselves are indexed), so the entity's entry stays its name, aliases and latest figures.
+    listing = (finished_html('<div class="wk-issue-list" data-search-exclude><ul>\n' + "\n".join(items) + "\n</ul></div>\n")
+               if items else "暂无。\n")
+    parts.append(f"## 提及{_text(entity.name)}的各期（{len(items)}）\n\n{listing}")
     return "\n".join(parts)
 
 
@@ -235,8 +235,8 @@ def entity_pages(archive: Archive, said: Mapping[date, dict[str, list[str]]] | N
     for entity_id, data in histories.items():
         charts[entity_id] = entity_charts(data)
     pages[INDEX] = index_markdown(histories)
-    labels = {issue.date: mention_label(issue) for issue in archive.issues}
+    mentions = {issue.date: mention_link(issue) for issue in archive.issues}
     for entity_id, data in histories.items():
-        links = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
-        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], links, labels)
+        downloads = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
+        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], downloads, mentions)
     return pages, charts

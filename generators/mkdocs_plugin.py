@@ -24,7 +24,7 @@ from .errors import DataError
 from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
-from .render import CHART_BEGIN, CHART_END, link_next
+from .render import HTML_BEGIN, HTML_END, link_next
 from .search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
@@ -41,7 +41,7 @@ class WeeklyConfig(Config):
     vendor_dir = opt.Type(str, default="vendor")      # relative to mkdocs.yml, like the others
 
 
-CHART_BLOCK = re.compile(re.escape(CHART_BEGIN) + r"\n(.*?)" + re.escape(CHART_END) + r"\n", re.S)
+HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)" + re.escape(HTML_END) + r"\n", re.S)
 SLOT = re.compile(r'<div data-wk-slot="(\d+)"></div>')
 
 
@@ -101,10 +101,10 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        """Lift finished chart blocks out of the Markdown; ``on_post_page`` puts them back.
+        """Lift finished HTML blocks (charts, issue lists) out of the Markdown; ``on_post_page`` puts them back.
 
         They are HTML already and excluded from search, yet Python-Markdown and the search
-        plugin would otherwise parse every tag of their tables and figure JSON on every page.
+        plugin would otherwise parse every tag of their tables, figure JSON and links.
         """
         blocks: list[str] = []
 
@@ -112,7 +112,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             blocks.append(match.group(1))
             return f'<div data-wk-slot="{len(blocks) - 1}"></div>\n'
 
-        markdown = CHART_BLOCK.sub(lift, markdown)
+        markdown = HTML_BLOCK.sub(lift, markdown)
         if blocks:
             self._lifted[page.file.src_uri] = blocks
         return markdown

@@ -20,10 +20,11 @@ from .units import MEMO
 WEEKDAYS = "一二三四五六日"
 DISCLAIMER = "about/disclaimer.md"
 RATINGS = "about/ratings.md"
-# A chart block is finished HTML: the MkDocs plugin lifts it out between these markers so that
-# Python-Markdown and the search indexer do not walk its table and figure JSON (see
-# mkdocs_plugin.on_page_markdown). In plain Markdown output the markers are invisible comments.
-CHART_BEGIN, CHART_END = "<!-- wk-chart -->", "<!-- /wk-chart -->"
+# Finished HTML (a chart block, an entity page's list of issues): the MkDocs plugin lifts it out
+# between these markers so that Python-Markdown and the search indexer do not walk its tags,
+# figure JSON and hundreds of links (see mkdocs_plugin.on_page_markdown). In plain Markdown
+# output the markers are invisible comments.
+HTML_BEGIN, HTML_END = "<!-- wk-html -->", "<!-- /wk-html -->"
 SAMPLE_BADGE = '<span class="wk-sample" title="非真实数据，仅用于演示">示例数据</span>'
 
 
@@ -207,7 +208,12 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
              f'<p class="wk-source">来源：{_text(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
-    return f"{CHART_BEGIN}\n{block}\n{table_html(chart, caption)}{CHART_END}\n"
+    return finished_html(f"{block}\n{table_html(chart, caption)}")
+
+
+def finished_html(block: str) -> str:
+    """HTML the MkDocs plugin keeps out of Markdown and search (see ``HTML_BEGIN``)."""
+    return f"{HTML_BEGIN}\n{block}{HTML_END}\n"
 
 
 def figure_attribute(figure: dict) -> str:

@@ -59,8 +59,8 @@ def test_every_entity_in_data_has_a_page_whose_history_matches_the_snapshots(nam
 def test_entity_page_links_every_issue_that_mentions_it_with_what_it_said():
     page = SITE.pages["entities/nvidia.md"]
     for snapshot in ARCHIVE.snapshots:
-        assert f"(../issues/{snapshot.issue.slug}.md)" in page
-    assert "(../issues/2024-11-22.md)：周涨跌幅 +3.54%" in page
+        assert f'<a href="../../issues/{snapshot.issue.slug}/">{snapshot.issue.slug}：' in page
+    assert '<a href="../../issues/2024-11-22/">2024-11-22：' in page and "</a>：周涨跌幅 +3.54%</li>" in page
     assert "别名：NVIDIA / NVDA" in page
     wenxiaoyan = SITE.pages["entities/wenxiaoyan.md"]
     assert 'title: 文小言（文心一言 / ' in wenxiaoyan
@@ -68,7 +68,7 @@ def test_entity_page_links_every_issue_that_mentions_it_with_what_it_said():
 
 def test_watch_list_company_without_data_gets_a_page_linking_its_issue():
     page = SITE.pages["entities/woer.md"]
-    assert "(../issues/2024-11-22.md)：建议关注（数据中心硬件）" in page
+    assert '<a href="../../issues/2024-11-22/">' in page and "</a>：建议关注（数据中心硬件）</li>" in page
 
 
 def test_index_lists_every_entity_by_kind():
