@@ -110,6 +110,7 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             problems.add(path, "指向 data/ 之外的链接，已拒绝读取")
     issue = _load_issue(folder / ISSUE_FILE, day, problems, root)
     tables: dict[str, pd.DataFrame] = {}
+    rows: dict[str, tuple[dict[str, Any], ...]] = {}
     for dataset in DATASETS:
         path = folder / dataset.filename
         if not path.exists():
@@ -118,13 +119,16 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             continue
         if not _inside(path, root):
             continue
-        frame = _load_table(path, dataset, problems)
+        frame, records = _load_table(path, dataset, problems)
         if frame is not None and issue is not None:
             _check_dates(path, frame, dataset, issue, problems)
         if frame is not None and registry is not None:
             check_names(path, frame, dataset.name, registry, problems)
         if frame is not None:
             tables[dataset.name] = frame.drop(columns="_line")
+            if issue is not None:
+                columns = [c.name for c in dataset.columns]
+                rows[dataset.name] = tuple({**{c: r[c] for c in columns}, "issue": issue.date} for r in records)
     if issue is not None and registry is not None:
         for watchlist in issue.watchlists:
             check_watchlist(folder / ISSUE_FILE, watchlist.companies, registry, problems)
@@ -135,7 +139,7 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             problems.add(path, "未知文件，不会被使用", hint="数据文件名见“数据说明”页：" + "、".join(sorted(known)))
     if issue is None or len(problems.items) > before:
         return None
-    return Snapshot(issue, tables)
+    return Snapshot(issue, tables, rows)
 
 
 # --- issue.md ---------------------------------------------------------------------------
@@ -291,20 +295,21 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
 
 # --- CSV tables -------------------------------------------------------------------------
 
-def _load_table(path: Path, dataset: Dataset, problems: Problems) -> pd.DataFrame | None:
+def _load_table(path: Path, dataset: Dataset, problems: Problems) -> tuple[pd.DataFrame | None, list[dict[str, Any]]]:
+    """The table as a frame (with a ``_line`` column) and as parsed records; (None, []) on any problem."""
     text = _read_text(path, problems)
     if text is None:
-        return None
+        return None, []
     reader = csv.reader(io.StringIO(text))
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         problems.add(path, f"CSV 格式错误：{exc}", line=reader.line_num)
-        return None
+        return None, []
     rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
     if not rows:
         problems.add(path, "文件是空的", hint="至少需要表头一行：" + ",".join(c.name for c in dataset.columns))
-        return None
+        return None, []
     header = [h.strip() for h in rows[0][1]]
     expected = [c.name for c in dataset.columns]
     missing = [c for c in expected if c not in header]
@@ -316,7 +321,7 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems) -> pd.DataFram
     if len(set(header)) != len(header):
         problems.add(path, "表头有重复的列名", line=1)
     if missing or extra or len(set(header)) != len(header):
-        return None
+        return None, []
     before = len(problems.items)
     records: list[dict[str, Any]] = []
     for line, row in rows[1:]:
@@ -330,12 +335,12 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems) -> pd.DataFram
             record[column_name] = _parse_cell(raw, column, path, line, problems)
         records.append(record)
     if len(problems.items) > before:
-        return None
+        return None, []
     frame = pd.DataFrame.from_records(records, columns=["_line", *expected])
     _check_duplicates(path, frame, dataset, problems)
     if len(problems.items) > before:
-        return None
-    return frame
+        return None, []
+    return frame, records
 
 
 def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Problems) -> Any:

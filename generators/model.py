@@ -84,21 +84,11 @@ class Snapshot:
 
     issue: Issue
     tables: dict[str, pd.DataFrame]
-
-    @cached_property
-    def rows(self) -> dict[str, tuple[Row, ...]]:
-        """Each dataset's rows as plain dicts, each also holding ``issue`` (this issue's date).
-
-        Built once per snapshot. Generation works on these rather than on the frames: an issue
-        reads a few hundred rows, and pandas' per-call cost was most of the time spent drawing it.
-        Callers must not modify the rows.
-        """
-        day = self.issue.date
-        out = {}
-        for name, frame in self.tables.items():
-            columns = [*map(str, frame.columns), "issue"]
-            out[name] = tuple(dict(zip(columns, (*values, day))) for values in frame.to_numpy(dtype=object).tolist())
-        return out
+    rows: dict[str, tuple[Row, ...]] = field(default_factory=dict, repr=False)
+    """Each dataset's rows as the loader parsed them: plain dicts in CSV column order, each also
+    holding ``issue`` (this issue's date); an empty cell is None. Generation works on these, not
+    on the frames: an issue reads a few hundred rows, and pandas' per-call cost was most of the
+    time spent drawing it. Callers must not modify the rows."""
 
 
 @dataclass(frozen=True)
