@@ -67,6 +67,10 @@ class PageCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
+        # The folder is listed once: globbing it for each issue made a cold run quadratic.
+        self._held: dict[str, list[Path]] = {}
+        for path in self.folder.iterdir():
+            self._held.setdefault(path.name.split(".", 1)[0], []).append(path)
 
     def _path(self, slug: str, key: str) -> Path:
         return self.folder / f"{slug}.{key}.pickle"
@@ -80,8 +84,10 @@ class PageCache:
         return output if isinstance(output, IssueOutput) else None
 
     def put(self, slug: str, key: str, output: IssueOutput) -> None:
-        for stale in self.folder.glob(f"{slug}.*"):
-            stale.unlink()
-        tmp = self._path(slug, key).with_suffix(".tmp")
+        for stale in self._held.pop(slug, []):
+            stale.unlink(missing_ok=True)
+        path = self._path(slug, key)
+        tmp = path.with_suffix(".tmp")
         tmp.write_bytes(pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self._path(slug, key))
+        tmp.replace(path)
+        self._held[slug] = [path]

@@ -12,6 +12,7 @@ issue sees cost what its window holds, not what the archive holds.
 from __future__ import annotations
 
 import bisect
+from operator import itemgetter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,8 +29,8 @@ class _Visible:
 
     def __init__(self, dataset: str):
         spec = DATASET_BY_NAME[dataset]
-        self.key = spec.key
-        self.date_column = spec.date_column or "issue"
+        self.key = itemgetter(*spec.key)            # the row's key, as a tuple (every dated dataset has several)
+        self.date_column = spec.date_column
         self.buckets: dict[date, dict[tuple, Row]] = {}
         self.dates: list[date] = []                 # the buckets' dates, ascending
         self.record = RECORDS.get(dataset)
@@ -43,7 +44,7 @@ class _Visible:
             if bucket is None:
                 bucket = self.buckets[day] = {}
                 bisect.insort(self.dates, day)
-            key = tuple(row[k] for k in self.key)
+            key = self.key(row)
             bucket.pop(key, None)
             bucket[key] = row                       # a restated row moves to the end, as in its CSV
             if self.record:
@@ -93,7 +94,8 @@ class History:
 
     def _reset(self) -> None:
         self._added = 0
-        self._visible = {name: _Visible(name) for name in DATASET_BY_NAME}
+        # The dated datasets: stocks are a week's moves, read from the issue's own snapshot.
+        self._visible = {name: _Visible(name) for name, spec in DATASET_BY_NAME.items() if spec.date_column}
 
     def _advance(self, issue_date: date) -> None:
         if self._added and self._snapshots[self._added - 1].issue.date > issue_date:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generators.errors import DataError, Problems
@@ -94,3 +94,17 @@ def test_any_front_matter_values_load_or_raise_a_data_error(changes):
 @given(st.text(max_size=200), st.text(max_size=50))
 def test_any_front_matter_text_loads_or_raises_a_data_error(front, body):
     loads_or_data_error({"issue.md": f"---\n{front}\n---\n{body}"})
+
+
+@FUZZ
+@given(st.text(max_size=80), st.text(max_size=80))
+@example("line\u2028break\x85next\x7f\x9f", "\ud800 😀 \"quoted\": \\ #not-a-comment")
+@example("null", "- 1.5")
+def test_generated_front_matter_reads_back_as_the_escaped_text_for_any_title(title, description):
+    import html
+
+    from generators.render import front_matter
+
+    meta = yaml.safe_load(front_matter(title, description, issue_date=SEED, search={"boost": 1.02}).split("---\n")[1])
+    assert meta == {"title": html.escape(title, quote=True), "description": html.escape(description, quote=True),
+                    "issue_date": SEED, "search": {"boost": 1.02}}
