@@ -180,13 +180,15 @@ def archive_xlsx(sheets: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+@lru_cache(maxsize=MEMO, typed=True)   # typed: True == 1.0, but one is a boolean cell
 def _xlsx_cell(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "<c/>"
     if isinstance(value, bool):
         return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
-        return f"<c><v>{value!r}</v></c>"
+        number = value + 0.0 if isinstance(value, float) else value   # -0.0 shares 0.0's memo entry: one text
+        return f"<c><v>{number!r}</v></c>"
     if isinstance(value, (date, datetime)):
         value = value.isoformat()
     return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml(str(safe_cell(value)))}</t></is></c>'
