@@ -53,14 +53,20 @@ GPU_MODELS = {"gpu_h100": "H100", "gpu_a100": "A100"}
 
 @dataclass(frozen=True)
 class Table:
-    """The table under a chart: column headers and rows of display text."""
+    """The table under a chart: column headers and rows of display text (``shown``: how many of
+    the latest rows the page shows; all when None)."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple, ...] = ()
+    shown: int | None = None
 
     @property
     def empty(self) -> bool:
         return not self.rows
+
+    def latest(self, count: int) -> Table:
+        """The same table showing only its latest ``count`` rows (the CSV keeps them all)."""
+        return Table(self.columns, self.rows, count) if len(self.rows) > count else self
 
 
 @dataclass(frozen=True)

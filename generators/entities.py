@@ -20,6 +20,7 @@ from .render import _text, chart_html, finished_html, front_matter
 from .units import pct, plain, wan
 
 INDEX = "entities/index.md"
+TABLE_ROWS = 52
 # An entity's row key within its history (besides the entity itself, whatever name a snapshot used).
 KEYS = {"stocks": ("issue",), "visits": ("week",), "downloads": ("month",), "gpu_prices": ("date", "condition")}
 
@@ -120,7 +121,8 @@ def entity_charts(data: EntityData) -> list[Chart]:
     charts = []
     for number, (key, title, source, figure, table, rows, notes) in enumerate(made, start=1):
         spec = ChartSpec(number, key, title, source)
-        charts.append(Chart(spec, title, figure, table, notes, any(r["sample"] for r in rows)))
+        # The chart and its CSV hold the full history; the page's table its latest year or so.
+        charts.append(Chart(spec, title, figure, table.latest(TABLE_ROWS), notes, any(r["sample"] for r in rows)))
     return charts
 
 

@@ -117,3 +117,13 @@ def test_figure_attribute_escapes_quotes_and_markup_in_names():
 
 def test_raw_html_in_the_narrative_is_shown_as_text():
     assert _escape_html("a <script>alert(1)</script> `<b>`") == "a &lt;script>alert(1)&lt;/script> `<b>`"
+
+
+def test_a_long_table_shows_its_latest_rows_and_says_the_csv_has_them_all():
+    rows = tuple((f"2024-{i // 28 + 1:02d}-{i % 28 + 1:02d}", f"{i}万") for i in range(60))
+    chart = Chart(SPECS[1], "t", {"data": [{"x": [1], "y": [1]}], "layout": {}}, Table(("周", "甲"), rows).latest(52), (), False)
+    html = chart_html(chart)
+    assert html.count("<tr><th scope=\"row\">") == 52
+    assert "2024-01-08" not in html and rows[-1][0] in html          # the oldest eight are left to the CSV
+    assert "最近 52 行，共 60 行" in html
+    assert Table(("周",), rows[:10]).latest(52).shown is None          # a short table is shown whole

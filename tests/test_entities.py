@@ -63,7 +63,7 @@ def test_entity_page_links_every_issue_that_mentions_it_with_what_it_said():
     assert '<a href="../../issues/2024-11-22/">2024-11-22：' in page and "</a>：周涨跌幅 +3.54%</li>" in page
     assert "别名：NVIDIA / NVDA" in page
     wenxiaoyan = SITE.pages["entities/wenxiaoyan.md"]
-    assert 'title: 文小言（文心一言 / ' in wenxiaoyan
+    assert 'title: "文小言（文心一言 / ' in wenxiaoyan
 
 
 def test_watch_list_company_without_data_gets_a_page_linking_its_issue():
