@@ -91,7 +91,7 @@ class Chart:
 
 def build_charts(issue: Issue, rows: dict[str, Sequence[Row]]) -> list[Chart]:
     """All eight charts of an issue from the rows visible to it (see compute.History)."""
-    charts = []
+    charts, period = [], issue.period.label()
     visits: dict[tuple, list[Row]] = {}         # (category, region) → rows, in one pass
     for row in rows.get("visits", ()):
         key = (row["category"], row["region"])
@@ -115,7 +115,7 @@ def build_charts(issue: Issue, rows: dict[str, Sequence[Row]]) -> list[Chart]:
             if not any("非完全统计" in n for n in notes):
                 notes = notes + (partial,)
         sample = any(r["sample"] for r in drawn)
-        title = spec.title.format(period=issue.period.label())
+        title = spec.title.format(period=period) if "{period}" in spec.title else spec.title
         charts.append(Chart(spec, title, figure, table, notes, sample))
     return charts
 

@@ -36,10 +36,11 @@ def plain(value: float | None, digits: int = 2) -> str:
     return f"{value + 0.0:,.{digits}f}"
 
 
-def wan_ticks(top: float, count: int = 5) -> tuple[list[float], list[str]]:
-    """Axis ticks for a value range in 万, labelled in 万/亿."""
+@lru_cache(maxsize=MEMO)
+def wan_ticks(top: float, count: int = 5) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """Axis ticks for a value range in 万, labelled in 万/亿 (memoised: shared, never modify)."""
     if top <= 0:
-        return [0.0], ["0"]
+        return (0.0,), ("0",)
     raw = top / count
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
@@ -52,4 +53,4 @@ def wan_ticks(top: float, count: int = 5) -> tuple[list[float], list[str]]:
             texts.append(f"{v / 10000:g}亿")
         else:
             texts.append(f"{v:g}万")
-    return vals, texts
+    return tuple(vals), tuple(texts)

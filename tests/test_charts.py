@@ -91,7 +91,7 @@ def test_chinese_units_use_wan_and_yi():
     assert wan(764) == "764万"
     assert pct(3.54) == "+3.54%" and pct(-1.2) == "-1.20%"
     vals, texts = wan_ticks(90500)
-    assert texts[:3] == ["0", "2亿", "4亿"]
+    assert texts[:3] == ("0", "2亿", "4亿")
 
 
 def test_figure_json_is_compact_and_attribute_safe(archive):
