@@ -92,20 +92,11 @@ class Chart:
 def build_charts(issue: Issue, rows: dict[str, Sequence[Row]]) -> list[Chart]:
     """All eight charts of an issue from the rows visible to it (see compute.History)."""
     charts, period = [], issue.period.label()
-    visits: dict[tuple, list[Row]] = {}         # (category, region) → rows, in one pass
-    for row in rows.get("visits", ()):
-        key = (row["category"], row["region"])
-        group = visits.get(key)
-        if group is None:
-            group = visits[key] = []
-        group.append(row)
     for spec in SPECS:
         if spec.key == "stocks":
             figure, table, drawn = stocks_chart(rows.get("stocks", ()))
         elif spec.key in VISIT_FILTERS:
-            category, region = VISIT_FILTERS[spec.key]
-            mine = [r for (c, g), group in visits.items() if c == category and (not region or g == region) for r in group]
-            figure, table, drawn = visits_chart(mine, category, region)
+            figure, table, drawn = visits_chart(rows.get("visits", ()), *VISIT_FILTERS[spec.key])
         elif spec.key == "downloads":
             figure, table, drawn = downloads_chart(rows.get("downloads", ()))
         else:
