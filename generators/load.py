@@ -121,11 +121,11 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             continue
         frame, records = _load_table(path, dataset, problems)
         if frame is not None and issue is not None:
-            _check_dates(path, frame, dataset, issue, problems)
+            _check_dates(path, records, dataset, issue, problems)
         if frame is not None and registry is not None:
-            check_names(path, frame, dataset.name, registry, problems)
+            check_names(path, records, dataset.name, registry, problems)
         if frame is not None:
-            tables[dataset.name] = frame.drop(columns="_line")
+            tables[dataset.name] = frame
             if issue is not None:
                 columns = [c.name for c in dataset.columns]
                 rows[dataset.name] = tuple({**{c: r[c] for c in columns}, "issue": issue.date} for r in records)
@@ -296,7 +296,7 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
 # --- CSV tables -------------------------------------------------------------------------
 
 def _load_table(path: Path, dataset: Dataset, problems: Problems) -> tuple[pd.DataFrame | None, list[dict[str, Any]]]:
-    """The table as a frame (with a ``_line`` column) and as parsed records; (None, []) on any problem."""
+    """The table as a frame and as parsed records (each with its ``_line``); (None, []) on any problem."""
     text = _read_text(path, problems)
     if text is None:
         return None, []
@@ -336,11 +336,10 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems) -> tuple[pd.Da
         records.append(record)
     if len(problems.items) > before:
         return None, []
-    frame = pd.DataFrame.from_records(records, columns=["_line", *expected])
-    _check_duplicates(path, frame, dataset, problems)
+    _check_duplicates(path, records, dataset, problems)
     if len(problems.items) > before:
         return None, []
-    return frame, records
+    return pd.DataFrame.from_records(records, columns=expected), records
 
 
 def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Problems) -> Any:
@@ -389,10 +388,10 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
     return value
 
 
-def _check_duplicates(path: Path, frame: pd.DataFrame, dataset: Dataset, problems: Problems) -> None:
+def _check_duplicates(path: Path, records: list[dict[str, Any]], dataset: Dataset, problems: Problems) -> None:
     seen: dict[tuple, int] = {}
-    for record in frame[["_line", *dataset.key]].itertuples(index=False):
-        line, key = record[0], tuple(record[1:])
+    for record in records:
+        line, key = record["_line"], tuple(record[k] for k in dataset.key)
         if key in seen:
             label = "、".join(f"{k}={_fmt(v, dataset.column(k).kind)}" for k, v in zip(dataset.key, key))
             problems.add(path, f"重复的行：{label} 已在第 {seen[key]} 行出现", line=line, column=dataset.key[0])
@@ -400,7 +399,7 @@ def _check_duplicates(path: Path, frame: pd.DataFrame, dataset: Dataset, problem
             seen[key] = line
 
 
-def _check_dates(path: Path, frame: pd.DataFrame, dataset: Dataset, issue: Issue, problems: Problems) -> None:
+def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, issue: Issue, problems: Problems) -> None:
     if dataset.date_column is None:
         return
     if dataset.period == "prices":
@@ -412,7 +411,7 @@ def _check_dates(path: Path, frame: pd.DataFrame, dataset: Dataset, issue: Issue
             problems.add(path, f"front matter 缺少 data_periods.{dataset.period}，无法核对日期")
             return
         where = f"data_periods.{dataset.period}（{window.start}～{window.end}）"
-    for line, day in zip(frame["_line"], frame[dataset.date_column]):
+    for line, day in ((r["_line"], r[dataset.date_column]) for r in records):
         if day is None:
             continue
         if dataset.date_column == "month":

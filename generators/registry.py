@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from .errors import Problems
@@ -70,12 +70,12 @@ def load_registry(path: Path, problems: Problems) -> Registry:
     return Registry(tuple(entities))
 
 
-def check_names(path: Path, frame: pd.DataFrame, dataset: str, registry: Registry, problems: Problems) -> None:
-    """Every entity name in a dataset's rows (frame still has ``_line``) must be registered."""
+def check_names(path: Path, records: Sequence[dict], dataset: str, registry: Registry, problems: Problems) -> None:
+    """Every entity name in a dataset's parsed records (each with its ``_line``) must be registered."""
     column = NAME_COLUMNS.get(dataset)
     if column is None or not registry.entities:
         return
-    for line, name in zip(frame["_line"], frame[column]):
+    for line, name in ((r["_line"], r[column]) for r in records):
         if name is not None and registry.get(name) is None:
             problems.add(path, f"未登记的名称 '{name}'", line=line, column=column, hint=suggest(name, registry))
 
