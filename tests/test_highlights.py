@@ -82,16 +82,11 @@ def test_record_maxima_follow_a_restated_week_as_a_full_scan_does(tmp_path):
     from generators.load import load_archive
 
     from conftest import copy_data
-    from test_immutability import add_next_week
+    from test_immutability import add_next_week, restate_chatgpt_week
 
     data = copy_data(tmp_path)
-    folder = add_next_week(data)
     # The new snapshot restates the ChatGPT week that set the record, far lower.
-    visits = folder / "visits.csv"
-    visits.write_text(visits.read_text(encoding="utf-8") + "ChatGPT,text,海外,2024-11-08,100,true\n", encoding="utf-8")
-    text = (folder / "issue.md").read_text(encoding="utf-8")
-    (folder / "issue.md").write_text(text.replace("    start: 2024-11-15\n    end: 2024-11-21",
-                                                  "    start: 2024-11-08\n    end: 2024-11-21", 1), encoding="utf-8")
+    restate_chatgpt_week(add_next_week(data), 100)
     archive = load_archive(data)
     history = History(archive)
     for issue in archive.issues:

@@ -31,6 +31,15 @@ def add_next_week(data: Path, *, shift: int = 7) -> Path:
     return folder
 
 
+def restate_chatgpt_week(folder: Path, visits: int) -> None:
+    """Next week's snapshot restates ChatGPT's visits of the week of 2024-11-08 (its data period widened to hold it)."""
+    path = folder / "visits.csv"
+    path.write_text(path.read_text(encoding="utf-8") + f"ChatGPT,text,海外,2024-11-08,{visits},true\n", encoding="utf-8")
+    text = (folder / "issue.md").read_text(encoding="utf-8")
+    (folder / "issue.md").write_text(text.replace("    start: 2024-11-15\n    end: 2024-11-21",
+                                                  "    start: 2024-11-08\n    end: 2024-11-21", 1), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def before_and_after(tmp_path_factory):
     data = copy_data(tmp_path_factory.mktemp("archive"))
@@ -62,11 +71,7 @@ def test_a_restated_value_shows_a_correction_note_in_the_later_issue(tmp_path):
     data = copy_data(tmp_path)
     folder = add_next_week(data)
     # The analyst restates last week's ChatGPT visits and an H100 price in the new snapshot.
-    visits = folder / "visits.csv"
-    visits.write_text(visits.read_text(encoding="utf-8") + "ChatGPT,text,海外,2024-11-08,91200,true\n", encoding="utf-8")
-    text = (folder / "issue.md").read_text(encoding="utf-8")
-    (folder / "issue.md").write_text(text.replace("    start: 2024-11-15\n    end: 2024-11-21",
-                                                  "    start: 2024-11-08\n    end: 2024-11-21", 1), encoding="utf-8")
+    restate_chatgpt_week(folder, 91200)
     prices = folder / "gpu_prices.csv"
     prices.write_text(prices.read_text(encoding="utf-8") + "H100,2024-11-20,used,24500,true\n", encoding="utf-8")
 
