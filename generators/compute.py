@@ -173,10 +173,5 @@ def correction_map(archive: Archive) -> dict[date, list[Correction]]:
     return found
 
 
-def corrections(archive: Archive, issue_date: date) -> list[Correction]:
-    """Rows of the issue of ``issue_date`` that restate a different value for an earlier key."""
-    return correction_map(archive).get(issue_date, [])
-
-
 def _number(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else str(value)

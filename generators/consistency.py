@@ -7,9 +7,8 @@ snapshot's ``change_pct`` for that entity, rounded to the two decimals the repor
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import pandas as pd
 
 from .model import Registry
 from .units import pct
@@ -46,19 +45,19 @@ def stated_moves(text: str, registry: Registry) -> list[tuple[int, str, str, flo
     return found
 
 
-def contradictions(text: str, stocks: pd.DataFrame, registry: Registry) -> list[Contradiction]:
-    """Stated stock moves that differ from the snapshot's data; names without a stock row are skipped."""
-    if stocks is None or stocks.empty:
+def contradictions(text: str, stocks: Sequence[dict] | None, registry: Registry) -> list[Contradiction]:
+    """Stated stock moves that differ from the snapshot's stock rows; names without a row are skipped."""
+    if not stocks:
         return []
     moves = {}
-    for name, value in zip(stocks["name"], stocks["change_pct"]):
-        entity = registry.get(name)
-        moves[entity.id if entity else name] = value
+    for row in stocks:
+        entity = registry.get(row["name"])
+        moves[entity.id if entity else row["name"]] = row["change_pct"]
     out = []
     for line, figure, name, stated in stated_moves(text, registry):
         entity = registry.get(name)
         value = moves.get(entity.id if entity else name)
-        if value is None or pd.isna(value):
+        if value is None or value != value:
             continue
         if round(stated, 2) != round(float(value), 2):
             out.append(Contradiction(line, figure, name, stated, float(value)))

@@ -5,15 +5,16 @@ checked to stay inside data/, and YAML is read with the safe loader only.
 """
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import frontmatter
-import pandas as pd
 import yaml
 
 from .errors import Problems
@@ -109,7 +110,6 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
         if not _inside(path, root):
             problems.add(path, "指向 data/ 之外的链接，已拒绝读取")
     issue = _load_issue(folder / ISSUE_FILE, day, problems, root)
-    tables: dict[str, pd.DataFrame] = {}
     rows: dict[str, tuple[dict[str, Any], ...]] = {}
     for dataset in DATASETS:
         path = folder / dataset.filename
@@ -119,27 +119,24 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             continue
         if not _inside(path, root):
             continue
-        frame, records = _load_table(path, dataset, problems)
-        if frame is not None and issue is not None:
+        records = _load_table(path, dataset, problems)
+        if records is not None and issue is not None:
             _check_dates(path, records, dataset, issue, problems)
-        if frame is not None and registry is not None:
+            columns = [c.name for c in dataset.columns]
+            rows[dataset.name] = tuple({**{c: r[c] for c in columns}, "issue": issue.date} for r in records)
+        if records is not None and registry is not None:
             check_names(path, records, dataset.name, registry, problems)
-        if frame is not None:
-            tables[dataset.name] = frame
-            if issue is not None:
-                columns = [c.name for c in dataset.columns]
-                rows[dataset.name] = tuple({**{c: r[c] for c in columns}, "issue": issue.date} for r in records)
     if issue is not None and registry is not None:
         for watchlist in issue.watchlists:
             check_watchlist(folder / ISSUE_FILE, watchlist.companies, registry, problems)
-        _check_narrative(folder / ISSUE_FILE, tables.get("stocks"), registry, problems)
+        _check_narrative(folder / ISSUE_FILE, rows.get("stocks"), registry, problems)
     known = {ISSUE_FILE} | {d.filename for d in DATASETS}
     for path in sorted(folder.iterdir()):
         if path.name not in known and not path.name.startswith("."):
             problems.add(path, "未知文件，不会被使用", hint="数据文件名见“数据说明”页：" + "、".join(sorted(known)))
     if issue is None or len(problems.items) > before:
         return None
-    return Snapshot(issue, tables, rows)
+    return Snapshot(issue, rows)
 
 
 # --- issue.md ---------------------------------------------------------------------------
@@ -295,21 +292,21 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
 
 # --- CSV tables -------------------------------------------------------------------------
 
-def _load_table(path: Path, dataset: Dataset, problems: Problems) -> tuple[pd.DataFrame | None, list[dict[str, Any]]]:
-    """The table as a frame and as parsed records (each with its ``_line``); (None, []) on any problem."""
+def _load_table(path: Path, dataset: Dataset, problems: Problems) -> list[dict[str, Any]] | None:
+    """The table's rows as parsed records (each with its ``_line``); None on any problem."""
     text = _read_text(path, problems)
     if text is None:
-        return None, []
+        return None
     reader = csv.reader(io.StringIO(text))
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         problems.add(path, f"CSV 格式错误：{exc}", line=reader.line_num)
-        return None, []
+        return None
     rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
     if not rows:
         problems.add(path, "文件是空的", hint="至少需要表头一行：" + ",".join(c.name for c in dataset.columns))
-        return None, []
+        return None
     header = [h.strip() for h in rows[0][1]]
     expected = [c.name for c in dataset.columns]
     missing = [c for c in expected if c not in header]
@@ -321,7 +318,7 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems) -> tuple[pd.Da
     if len(set(header)) != len(header):
         problems.add(path, "表头有重复的列名", line=1)
     if missing or extra or len(set(header)) != len(header):
-        return None, []
+        return None
     before = len(problems.items)
     records: list[dict[str, Any]] = []
     for line, row in rows[1:]:
@@ -335,11 +332,11 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems) -> tuple[pd.Da
             record[column_name] = _parse_cell(raw, column, path, line, problems)
         records.append(record)
     if len(problems.items) > before:
-        return None, []
+        return None
     _check_duplicates(path, records, dataset, problems)
     if len(problems.items) > before:
-        return None, []
-    return pd.DataFrame.from_records(records, columns=expected), records
+        return None
+    return records
 
 
 def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Problems) -> Any:
@@ -403,7 +400,7 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
     if dataset.date_column is None:
         return
     if dataset.period == "prices":
-        window = Period(issue.period.start - pd.Timedelta(days=PRICE_LOOKBACK_DAYS).to_pytimedelta(), issue.period.end)
+        window = Period(issue.period.start - timedelta(days=PRICE_LOOKBACK_DAYS), issue.period.end)
         where = f"本期区间（{window.start}～{window.end}）"
     else:
         window = issue.data_periods.get(dataset.period)
@@ -415,7 +412,7 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
         if day is None:
             continue
         if dataset.date_column == "month":
-            month_end = (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+            month_end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
             inside = day <= window.end and month_end >= window.start
         else:
             inside = day in window
@@ -426,7 +423,7 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
             problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column)
 
 
-def _check_narrative(path: Path, stocks: pd.DataFrame | None, registry: Registry, problems: Problems) -> None:
+def _check_narrative(path: Path, stocks: Sequence[dict[str, Any]] | None, registry: Registry, problems: Problems) -> None:
     """A stock move stated in issue.md (front matter or text) must match stocks.csv."""
     if stocks is None:
         return

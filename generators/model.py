@@ -7,7 +7,6 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 
 from .schema import PUBLISH_HOUR, PUBLISH_WEEKDAY, TIMEZONE
 
@@ -80,10 +79,9 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One folder under data/: an issue and its dataset frames (typed, validated)."""
+    """One folder under data/: an issue and its datasets' rows (typed, validated)."""
 
     issue: Issue
-    tables: dict[str, pd.DataFrame]
     rows: dict[str, tuple[Row, ...]] = field(default_factory=dict, repr=False)
     """Each dataset's rows as the loader parsed them: plain dicts in CSV column order, each also
     holding ``issue`` (this issue's date); an empty cell is None. Generation works on these, not

@@ -248,7 +248,7 @@ def finished_html(block: str) -> str:
 
 def figure_attribute(figure: dict) -> str:
     """Figure JSON for a single-quoted attribute: JSON quotes with " so only ' needs escaping, and
-    the attribute is ~40% smaller than with every " written as &quot;."""
+    the attribute is about a third smaller than with every " written as &quot;."""
     return figure_json(figure).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
 
 

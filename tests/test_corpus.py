@@ -331,9 +331,9 @@ def test_bom_crlf_and_full_width_punctuation_are_normalised_not_kept(tmp_path):
     ACCEPTED["crlf_line_endings"](data)
     ACCEPTED["full_width_punctuation_in_text"](data)
     snapshot = load_archive(data).snapshots[0]
-    stocks = snapshot.tables["stocks"]
-    assert list(stocks.columns)[0] == "name"                    # the BOM is not part of the header
-    assert "ＡＭＤ（超威），“半导体”" in list(stocks["name"])     # text is kept as the analyst wrote it
+    stocks = snapshot.rows["stocks"]
+    assert list(stocks[0])[0] == "name"                          # the BOM is not part of the header
+    assert "ＡＭＤ（超威），“半导体”" in [r["name"] for r in stocks]   # text is kept as the analyst wrote it
     assert "\r" not in snapshot.issue.body
 
 
