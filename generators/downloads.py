@@ -7,7 +7,6 @@ stay numbers: -1.62 is written as -1.62, because only text cells are neutralised
 """
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -42,7 +41,12 @@ def safe_cell(value):
 
 
 @lru_cache(maxsize=MEMO, typed=True)   # typed: True == 1.0, but one is "true" and the other "1"
-def _csv_value(value) -> str:
+def _csv_field(value) -> str:
+    """One cell as a CSV field: its text, quoted as ``csv.writer`` quotes (QUOTE_MINIMAL), memoised.
+
+    Written by hand rather than with ``csv.writer``: a writer per line cost more than the line;
+    a test checks the output against the csv module for any cells.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
@@ -51,7 +55,10 @@ def _csv_value(value) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return str(safe_cell(value))
+    text = str(safe_cell(value))
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    return f'"{text}"' if "," in text or "\n" in text or "\r" in text else text
 
 
 Sheet = tuple[Sequence[str], Sequence[Sequence]]     # a header and its rows
@@ -64,9 +71,14 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
 
 def csv_lines(rows: Sequence[Sequence]) -> str:
     """Rows as CSV text (CRLF line ends), cells as ``csv_bytes`` writes them."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(map(_csv_value, row) for row in rows)
-    return buffer.getvalue()
+    return "".join([_csv_line(row) for row in rows])
+
+
+def _csv_line(row: Sequence) -> str:
+    line = ",".join(map(_csv_field, row))
+    if not line and len(row) == 1:
+        line = '""'     # as csv.writer: a lone empty field is quoted, or the line would read back as no fields
+    return line + "\r\n"
 
 
 def chart_rows(chart: Chart) -> tuple[list[str], list[list]]:
@@ -89,14 +101,7 @@ def chart_rows(chart: Chart) -> tuple[list[str], list[list]]:
 def chart_csv(chart: Chart) -> bytes:
     """The CSV download of one chart (the same as ``csv_bytes(*chart_rows(chart))``)."""
     header, rows = chart_rows(chart)
-    return (BOM + csv_lines([header]) + "".join(_csv_line(tuple(row)) for row in rows)).encode("utf-8")
-
-
-@lru_cache(maxsize=MEMO)
-def _csv_line(row: tuple) -> str:
-    """One chart row as a CSV line, memoised: a week's row recurs in every issue whose window holds
-    it. Chart rows hold text and numbers only (True would share 1.0's entry)."""
-    return csv_lines([row])
+    return (BOM + csv_lines([header]) + csv_lines(rows)).encode("utf-8")
 
 
 def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes]) -> bytes:
