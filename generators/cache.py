@@ -29,11 +29,14 @@ def code_fingerprint() -> str:
 
 
 def snapshot_digest(snapshot: Snapshot) -> bytes:
-    """A hash of one snapshot's issue record and every dataset's rows (columns and values).
+    """A hash of one snapshot's inputs: the bytes of the files it was loaded from (hashed as the
+    loader read them), else its issue record and every dataset's rows, pickled.
 
-    Pickled rather than repr'd (a third of the time): equal inputs loaded the same way give equal
-    bytes, and a difference anywhere gives different bytes, so a stale page is never reused.
+    Equal inputs give equal bytes, and a difference anywhere gives different bytes, so a stale
+    page is never reused (the code that parses the files is part of every key).
     """
+    if snapshot.source_digest is not None:
+        return snapshot.source_digest
     return hashlib.sha256(pickle.dumps((snapshot.issue, snapshot.rows), protocol=5)).digest()
 
 
@@ -48,13 +51,13 @@ def page_keys(snapshots: tuple[Snapshot, ...], registry: Registry) -> list[str]:
 
 @dataclass(frozen=True)
 class IssueOutput:
-    """What one issue contributes to the site: docs path → Markdown, docs path → file bytes, what
-    it said of each entity (entity id → phrases, for the entity pages), and its rows of the
-    whole-archive downloads (dataset → ``SheetPart``)."""
+    """What one issue contributes to the site: docs path → Markdown, docs path → file bytes, its
+    item in each mentioned entity's list of issues (entity id → ``mention_items`` HTML), and its
+    rows of the whole-archive downloads (dataset → ``SheetPart``)."""
 
     pages: dict[str, str]
     files: dict[str, bytes]
-    said: dict[str, list[str]] = field(default_factory=dict)
+    mentions: dict[str, str] = field(default_factory=dict)
     sheets: dict[str, SheetPart] = field(default_factory=dict)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date
 
 from .downloads import chart_csv_name
@@ -32,43 +33,55 @@ def entity_path(entity: Entity) -> str:
 
 @dataclass
 class EntityData:
-    """One entity's rows of every dataset across the archive (latest value per key)."""
+    """One entity's rows of every dataset across the archive (latest value per key), and one
+    finished list item per issue that mentions it (``mention_items``), oldest first."""
 
     entity: Entity
     tables: dict[str, list[Row]] = field(default_factory=dict)
-    mentions: list[tuple[Issue, list[str]]] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
 
 
-def entity_histories(archive: Archive, said: Mapping[date, dict[str, list[str]]] | None = None) -> dict[str, EntityData]:
+def entity_histories(archive: Archive, mentions: Mapping[date, dict[str, str]] | None = None) -> dict[str, EntityData]:
     """Every registered entity's history: its rows, a later snapshot winning, in the order of
     their last appearance.
 
-    ``said``: ``what_it_said`` per issue date where already known (the per-issue cache keeps it).
+    ``mentions``: ``mention_items`` per issue date where already known (the per-issue cache keeps them).
     """
     registry = archive.registry
     out = {e.id: EntityData(e) for e in registry.entities}
+    ids = {name: e.id for e in registry.entities for name in e.names}
     for dataset, column in NAME_COLUMNS.items():
         latest: dict[tuple, tuple[str, Row]] = {}
+        key = itemgetter(*KEYS[dataset])
         for row in archive.stacked_rows(dataset):
-            entity_id = _id(registry, row[column])
-            key = (entity_id, *(row[k] for k in KEYS[dataset]))
-            latest.pop(key, None)
-            latest[key] = (entity_id, row)
+            name = row[column]
+            entity_id = ids.get(name, name)
+            k = (entity_id, key(row))
+            latest.pop(k, None)
+            latest[k] = (entity_id, row)
         for entity_id, row in latest.values():
             if entity_id in out:
                 out[entity_id].tables.setdefault(dataset, []).append(row)
     for snapshot in archive.snapshots:
-        known = (said or {}).get(snapshot.issue.date)
-        phrases = known if known is not None else what_it_said(snapshot.issue, snapshot.rows, registry)
-        for entity_id, words in phrases.items():
+        items = (mentions or {}).get(snapshot.issue.date)
+        if items is None:
+            items = mention_items(snapshot.issue, what_it_said(snapshot.issue, snapshot.rows, registry))
+        for entity_id, item in items.items():
             if entity_id in out:
-                out[entity_id].mentions.append((snapshot.issue, words))
+                out[entity_id].mentions.append(item)
     return out
 
 
 def _id(registry: Registry, name: str) -> str:
     entity = registry.get(name)
     return entity.id if entity else name
+
+
+def mention_items(issue: Issue, said: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Each mentioned entity's list item linking this issue, labelled with what it said
+    (``what_it_said``), as finished HTML for the entity pages (at /entities/<id>/)."""
+    link = f'<a href="../../issues/{issue.slug}/">{issue.date:%Y-%m-%d}：{_text(issue.title)}</a>'
+    return {entity_id: f"<li>{link}：{_text('；'.join(words))}</li>" for entity_id, words in said.items()}
 
 
 def what_it_said(issue: Issue, rows: Mapping[str, Sequence[Row]], registry: Registry) -> dict[str, list[str]]:
@@ -173,15 +186,8 @@ def latest_figures(data: EntityData) -> list[str]:
     return lines
 
 
-def mention_link(issue: Issue) -> str:
-    """A link from an entity page to an issue (pages are at /entities/<id>/ and /issues/<date>/)."""
-    return f'<a href="../../issues/{issue.slug}/">{issue.date:%Y-%m-%d}：{_text(issue.title)}</a>'
-
-
-def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None,
-                    links: Mapping[date, str] | None = None) -> str:
-    """The page of one entity. ``links``: ``mention_link`` by issue date, where already made
-    (every entity page links the same issues)."""
+def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None) -> str:
+    """The page of one entity."""
     entity = data.entity
     kind = KIND_LABELS[entity.kind]
     title = entity.name + (f"（{' / '.join(entity.aliases)}）" if entity.aliases else "")
@@ -194,9 +200,7 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
     if charts:
         parts.append("## 历史走势\n")
         parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
-    links = links or {}
-    items = [f"<li>{links.get(issue.date) or mention_link(issue)}：{_text('；'.join(said))}</li>"
-             for issue, said in reversed(data.mentions)]
+    items = data.mentions[::-1]
     # Every issue that mentions the entity, as finished HTML: kept out of Python-Markdown (hundreds
     # of links per page were most of the entity pages' build time) and out of search (the issues
     # themselves are indexed), so the entity's entry stays its name, aliases and latest figures.
@@ -229,16 +233,15 @@ def _link_text(text: str) -> str:
 
 
 
-def entity_pages(archive: Archive, said: Mapping[date, dict[str, list[str]]] | None = None
+def entity_pages(archive: Archive, mentions: Mapping[date, dict[str, str]] | None = None
                  ) -> tuple[dict[str, str], dict[str, list[Chart]]]:
     """Every entity page and the index: docs path → Markdown, and entity id → charts."""
-    histories = entity_histories(archive, said)
+    histories = entity_histories(archive, mentions)
     pages, charts = {}, {}
     for entity_id, data in histories.items():
         charts[entity_id] = entity_charts(data)
     pages[INDEX] = index_markdown(histories)
-    mentions = {issue.date: mention_link(issue) for issue in archive.issues}
     for entity_id, data in histories.items():
         downloads = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
-        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], downloads, mentions)
+        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], downloads)
     return pages, charts

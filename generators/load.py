@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -109,7 +110,8 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
     for path in sorted(folder.iterdir()):
         if not _inside(path, root):
             problems.add(path, "指向 data/ 之外的链接，已拒绝读取")
-    issue = _load_issue(folder / ISSUE_FILE, day, problems, root)
+    source = hashlib.sha256(folder.name.encode())       # every byte read, for the page cache's key
+    issue = _load_issue(folder / ISSUE_FILE, day, problems, root, source)
     rows: dict[str, tuple[dict[str, Any], ...]] = {}
     for dataset in DATASETS:
         path = folder / dataset.filename
@@ -119,7 +121,7 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             continue
         if not _inside(path, root):
             continue
-        records = _load_table(path, dataset, problems)
+        records = _load_table(path, dataset, problems, source)
         if records is not None and issue is not None:
             _check_dates(path, records, dataset, issue, problems)
             columns = [c.name for c in dataset.columns]
@@ -136,18 +138,18 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             problems.add(path, "未知文件，不会被使用", hint="数据文件名见“数据说明”页：" + "、".join(sorted(known)))
     if issue is None or len(problems.items) > before:
         return None
-    return Snapshot(issue, rows)
+    return Snapshot(issue, rows, source.digest())
 
 
 # --- issue.md ---------------------------------------------------------------------------
 
-def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue | None:
+def _load_issue(path: Path, day: date, problems: Problems, root: Path, source=None) -> Issue | None:
     if not path.exists():
         problems.add(path, "缺少期刊文件 issue.md")
         return None
     if not _inside(path, root):
         return None
-    text = _read_text(path, problems)
+    text = _read_text(path, problems, source)
     if text is None:
         return None
     try:
@@ -292,9 +294,9 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path) -> Issue 
 
 # --- CSV tables -------------------------------------------------------------------------
 
-def _load_table(path: Path, dataset: Dataset, problems: Problems) -> list[dict[str, Any]] | None:
+def _load_table(path: Path, dataset: Dataset, problems: Problems, source=None) -> list[dict[str, Any]] | None:
     """The table's rows as parsed records (each with its ``_line``); None on any problem."""
-    text = _read_text(path, problems)
+    text = _read_text(path, problems, source)
     if text is None:
         return None
     reader = csv.reader(io.StringIO(text))
@@ -434,12 +436,15 @@ def _check_narrative(path: Path, stocks: Sequence[dict[str, Any]] | None, regist
 
 # --- helpers ----------------------------------------------------------------------------
 
-def _read_text(path: Path, problems: Problems) -> str | None:
+def _read_text(path: Path, problems: Problems, source=None) -> str | None:
+    """The file's text; ``source`` (a hashlib object), when given, takes in its name and bytes."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         problems.add(path, f"无法读取：{exc.strerror}")
         return None
+    if source is not None:
+        source.update(b"%s\0%d\0" % (path.name.encode(), len(raw)) + raw)
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:

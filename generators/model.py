@@ -87,6 +87,9 @@ class Snapshot:
     holding ``issue`` (this issue's date); an empty cell is None. Generation works on these, not
     on the frames: an issue reads a few hundred rows, and pandas' per-call cost was most of the
     time spent drawing it. Callers must not modify the rows."""
+    source_digest: bytes | None = field(default=None, compare=False, repr=False)
+    """A hash of every file the loader read for it (names and bytes), when loaded from a folder:
+    the page cache's key for it (see ``cache.snapshot_digest``)."""
 
 
 @dataclass(frozen=True)

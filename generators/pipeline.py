@@ -11,7 +11,7 @@ from .charts import Chart, build_charts
 from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
 from .downloads import archive_files, archive_markdown, chart_csv, chart_csv_name, issue_zip, sheet_parts
-from .entities import entity_pages, what_it_said
+from .entities import entity_pages, mention_items, what_it_said
 from .highlights import week_highlights
 from .load import load_archive
 from .registry import NAME_COLUMNS, registry_markdown
@@ -61,17 +61,17 @@ def generate(archive: Archive, cache: PageCache | None = None) -> Site:
     issues = archive.issues
     keys = page_keys(archive.snapshots, archive.registry) if cache else []
     site.corrections = correction_map(archive)
-    said, sheets = {}, []
+    mentions, sheets = {}, []
     for i, issue in enumerate(issues):
         cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None
         output = cached if cached is not None else _issue_output(site, history, i)
         site.pages.update(output.pages)
         site.files.update(output.files)
-        said[issue.date] = output.said
+        mentions[issue.date] = output.mentions
         sheets.append(output.sheets)
         if cache and cached is None:
             cache.put(issue.slug, keys[i], output)
-    pages, site.entity_charts = entity_pages(archive, said)
+    pages, site.entity_charts = entity_pages(archive, mentions)
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
         site.files.update(_chart_files(f"entities/{entity_id}", charts)[1])
@@ -102,7 +102,7 @@ def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
     sentences = [(h.text, h.quotes_sample) for h in points]
     page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
-    return IssueOutput({issue_path(issue): page}, files, what_it_said(issue, snapshot.rows, archive.registry),
+    return IssueOutput({issue_path(issue): page}, files, mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry)),
                        sheet_parts(snapshot))
 
 
