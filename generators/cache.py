@@ -61,8 +61,31 @@ class IssueOutput:
     sheets: dict[str, SheetPart] = field(default_factory=dict)
 
 
+class CachedIssue:
+    """An issue's output as the cache holds it. What the rest of the site draws from (its
+    entity-page items and whole-archive rows) and the paths of its pages and files are read at
+    once; the pages and files themselves only when asked for (``content``), since the folder they
+    were written to usually holds them already (see ``pipeline.write``)."""
+
+    def __init__(self, cache: PageCache, slug: str, key: str, head: dict):
+        self.cache, self.slug, self.key = cache, slug, key
+        self.pages: tuple[str, ...] = head["pages"]
+        self.files: tuple[str, ...] = head["files"]
+        self.mentions: dict[str, str] = head["mentions"]
+        self.sheets: dict[str, SheetPart] = head["sheets"]
+        self._content: dict[str, str | bytes] | None = None
+
+    def content(self) -> dict[str, str | bytes]:
+        """Every page and file of the issue: docs path → Markdown or bytes (read once)."""
+        if self._content is None:
+            pages, files = pickle.loads(self.cache.body_path(self.slug, self.key).read_bytes())
+            self._content = {**pages, **files}
+        return self._content
+
+
 class PageCache:
-    """Each issue's generated output on disk, one pickle per issue, named by slug and key.
+    """Each issue's generated output on disk, named by slug and key: a small head pickle (paths,
+    entity-page items, whole-archive rows) and a body pickle (the pages and files).
 
     The folder is the build's own cache (.cache/weekly/pages), written only by this code.
     """
@@ -75,22 +98,34 @@ class PageCache:
         for path in self.folder.iterdir():
             self._held.setdefault(path.name.split(".", 1)[0], []).append(path)
 
-    def _path(self, slug: str, key: str) -> Path:
-        return self.folder / f"{slug}.{key}.pickle"
+    def _path(self, slug: str, key: str, part: str) -> Path:
+        return self.folder / f"{slug}.{key}.{part}.pickle"
 
-    def get(self, slug: str, key: str) -> IssueOutput | None:
-        path = self._path(slug, key)
+    def body_path(self, slug: str, key: str) -> Path:
+        return self._path(slug, key, "body")
+
+    def get(self, slug: str, key: str) -> CachedIssue | None:
+        """The issue's cached output, or None when there is none for this key (or it is unreadable)."""
+        body = self.body_path(slug, key)
+        if body not in self._held.get(slug, ()):
+            return None
         try:
-            output = pickle.loads(path.read_bytes())
+            head = pickle.loads(self._path(slug, key, "head").read_bytes())
         except (OSError, pickle.PickleError, EOFError, AttributeError):
             return None     # missing or unreadable: draw the issue again
-        return output if isinstance(output, IssueOutput) else None
+        return CachedIssue(self, slug, key, head) if isinstance(head, dict) else None
 
     def put(self, slug: str, key: str, output: IssueOutput) -> None:
         for stale in self._held.pop(slug, []):
             stale.unlink(missing_ok=True)
-        path = self._path(slug, key)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
-        self._held[slug] = [path]
+        head = {"pages": tuple(output.pages), "files": tuple(output.files), "mentions": output.mentions,
+                "sheets": output.sheets}
+        # The body first, the head last: a head on disk means its body is complete.
+        written = []
+        for part, value in (("body", (output.pages, output.files)), ("head", head)):
+            path = self._path(slug, key, part)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(path)
+            written.append(path)
+        self._held[slug] = written

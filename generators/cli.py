@@ -94,9 +94,9 @@ def render(data_dir: Path, out_dir: Path, as_of: datetime) -> None:
         site = run(data_dir, as_of)
     except DataError as exc:
         _fail_data(exc)
-    written = write(site, out_dir)
+    total, _ = write(site, out_dir)
     (out_dir / "jieba_user.dict").write_text(jieba_dictionary(site.words), encoding="utf-8")
-    click.echo(f"已写出 {len(written)} 个页面到 {out_dir}")
+    click.echo(f"已写出 {total} 个页面与文件到 {out_dir}")
 
 
 @main.command()

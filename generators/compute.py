@@ -157,12 +157,12 @@ def correction_map(archive: Archive) -> dict[date, list[Correction]]:
     found: dict[date, list[Correction]] = {}
     for name, value in CORRECTABLE.items():
         spec = DATASET_BY_NAME[name]
+        key = itemgetter(*spec.key)
         last: dict[tuple, Row] = {}
         for snapshot in archive.snapshots:
             for new in snapshot.rows.get(name, ()):
-                key = tuple(new[k] for k in spec.key)
-                old = last.get(key)
-                last[key] = new
+                old = last.get(k := key(new))
+                last[k] = new
                 if old is None or new[value] == old[value] or (name == "downloads" and not old["complete"]):
                     continue
                 entity = str(new[spec.key[0]]) + (f" {'新品' if new['condition'] == 'new' else '二手'}" if name == "gpu_prices" else "")

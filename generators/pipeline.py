@@ -1,12 +1,16 @@
 """Sequences the stages: load → compute → charts → render, returning files to write."""
 from __future__ import annotations
 
+import gc
+import json
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from .archive import archive_pages, recency_boost
-from .cache import IssueOutput, PageCache, page_keys
+from .cache import CachedIssue, IssueOutput, PageCache, page_keys
 from .charts import Chart, build_charts
 from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
@@ -19,18 +23,55 @@ from .model import Archive, Issue
 from .render import issue_markdown, issue_path, link_text
 
 
+class Outputs(MutableMapping):
+    """Docs path → generated content (Markdown text or file bytes), where an issue the page cache
+    holds is listed by path and read from the cache only if its content is asked for."""
+
+    def __init__(self):
+        self._items: dict[str, str | bytes | CachedIssue] = {}
+
+    def hold(self, paths: tuple[str, ...], cached: CachedIssue) -> None:
+        """List ``paths`` as ``cached``'s, unread."""
+        self._items.update(dict.fromkeys(paths, cached))
+
+    def held(self, rel: str) -> CachedIssue | None:
+        """The cached issue whose unread output ``rel`` is, if it is one."""
+        value = self._items.get(rel)
+        return value if isinstance(value, CachedIssue) else None
+
+    def __getitem__(self, rel: str) -> str | bytes:
+        value = self._items[rel]
+        return value.content()[rel] if isinstance(value, CachedIssue) else value
+
+    def __setitem__(self, rel: str, value: str | bytes) -> None:
+        self._items[rel] = value
+
+    def __delitem__(self, rel: str) -> None:
+        del self._items[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def update(self, other=(), /, **kwargs) -> None:
+        self._items.update(other, **kwargs)     # a plain dict of content: no per-item calls
+
+
 @dataclass(repr=False)
 class Site:
     """What the generator produced: docs-tree path → Markdown, plus values for hand-written pages."""
 
     archive: Archive
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: Outputs = field(default_factory=Outputs)
     charts: dict[str, list[Chart]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
     highlights: dict[str, list] = field(default_factory=dict)
     entity_charts: dict[str, list[Chart]] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)   # docs path → static file (downloads)
+    files: Outputs = field(default_factory=Outputs)   # docs path → static file (downloads)
     corrections: dict[date, list[Correction]] = field(default_factory=dict)   # the 更正 notes by issue
+    keys: dict[str, str] = field(default_factory=dict)     # issue slug → its page-cache key, when cached
 
     @property
     def latest(self) -> Issue:
@@ -53,9 +94,28 @@ def generate(archive: Archive, cache: PageCache | None = None) -> Site:
     """Every generated page of the site, from a validated archive.
 
     With a cache, an issue whose inputs are unchanged (its snapshot, every earlier one and the
-    generator's code) is read back instead of drawn again; the newest issue is always drawn,
-    because the home page shows its charts.
+    generator's code) is not drawn again: its pages and files are listed, and read from the
+    cache only if asked for; the newest issue is always drawn, because the home page shows its
+    charts.
     """
+    with _no_cycle_collection():
+        return _generate(archive, cache)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector: generation makes many small objects and no reference
+    cycles, and the collector's passes over the archive's rows cost some 15% of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _generate(archive: Archive, cache: PageCache | None) -> Site:
     site = Site(archive)
     history = History(archive)
     issues = archive.issues
@@ -64,13 +124,20 @@ def generate(archive: Archive, cache: PageCache | None = None) -> Site:
     mentions, sheets = {}, []
     for i, issue in enumerate(issues):
         cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None
-        output = cached if cached is not None else _issue_output(site, history, i)
-        site.pages.update(output.pages)
-        site.files.update(output.files)
+        if cached is not None:
+            site.pages.hold(cached.pages, cached)
+            site.files.hold(cached.files, cached)
+            output = cached
+        else:
+            output = _issue_output(site, history, i)
+            site.pages.update(output.pages)
+            site.files.update(output.files)
+            if cache:
+                cache.put(issue.slug, keys[i], output)
         mentions[issue.date] = output.mentions
         sheets.append(output.sheets)
-        if cache and cached is None:
-            cache.put(issue.slug, keys[i], output)
+        if cache:
+            site.keys[issue.slug] = keys[i]
     pages, site.entity_charts = entity_pages(archive, mentions)
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
@@ -138,22 +205,47 @@ def search_words(archive: Archive) -> list[str]:
     return sorted(w for w in words if w.strip())
 
 
-def write(site: Site, out: Path) -> list[Path]:
-    """Write the generated pages and download files under ``out`` (plain Markdown, portable to other builders)."""
-    written = []
-    for rel, text in site.pages.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
-    for rel, data in site.files.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_bytes() != data:
+WRITTEN = ".weekly-issues.json"     # in a written folder: issue slug → the cache key its files are from
+
+
+def write(site: Site, out: Path) -> tuple[int, int]:
+    """Write the generated pages and download files under ``out`` (plain Markdown, portable to
+    other builders); a file whose content is unchanged is not touched. Returns (files, changed).
+
+    An issue left unread in the page cache is not read at all when ``out`` already holds its
+    files from the same cache key (recorded in ``out/.weekly-issues.json``): a weekly rebuild
+    neither loads nor compares the hundreds of published issues.
+    """
+    stamps_path = out / WRITTEN
+    try:
+        stamps = json.loads(stamps_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stamps = {}
+    current = {slug: key for slug, key in site.keys.items() if stamps.get(slug) == key
+               and (out / f"issues/{slug}.md").exists()}
+    if current != stamps:   # forget what is about to be rewritten, so an interrupted write is redone
+        out.mkdir(parents=True, exist_ok=True)
+        stamps_path.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
+    total = changed = 0
+    for outputs in (site.pages, site.files):
+        for rel in outputs:
+            total += 1
+            held = outputs.held(rel)
+            if held is not None and held.slug in current:
+                continue
+            data = outputs[rel]
+            data = data.encode("utf-8") if isinstance(data, str) else data
+            path = out / rel
+            try:
+                if path.read_bytes() == data:
+                    continue
+            except OSError:
+                path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        written.append(path)
-    return written
+            changed += 1
+    if site.keys != current:
+        stamps_path.write_text(json.dumps(site.keys, sort_keys=True), encoding="utf-8")
+    return total, changed
 
 
 def jieba_dictionary(words: list[str]) -> str:
