@@ -53,20 +53,25 @@ GPU_MODELS = {"gpu_h100": "H100", "gpu_a100": "A100"}
 
 @dataclass(frozen=True)
 class Table:
-    """The table under a chart: column headers and rows of display text (``shown``: how many of
-    the latest rows the page shows; all when None)."""
+    """The table under a chart: column headers and the rows of display text the page shows;
+    ``total``: how many rows the whole table has when only the latest are shown (None: all are)."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple, ...] = ()
-    shown: int | None = None
+    total: int | None = None
 
     @property
     def empty(self) -> bool:
         return not self.rows
 
-    def latest(self, count: int) -> Table:
+    def latest(self, count: int | None) -> Table:
         """The same table showing only its latest ``count`` rows (the CSV keeps them all)."""
-        return Table(self.columns, self.rows, count) if len(self.rows) > count else self
+        return Table(self.columns, self.rows[-count:], len(self.rows)) if count and len(self.rows) > count else self
+
+
+def _latest(items: Sequence, count: int | None) -> tuple[Sequence, int | None]:
+    """The latest ``count`` items (all when None) and, when some are left out, how many there are."""
+    return (items[-count:], len(items)) if count and len(items) > count else (items, None)
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,7 @@ def iso_month(day: date) -> str:
 
 
 def _series_chart(rows: Sequence[Row], entity: str, x: str, y: str, x_label: str,
-                  x_format, x_tick: str, mode: str = "lines+markers") -> tuple[dict, Table]:
+                  x_format, x_tick: str, mode: str = "lines+markers", table_rows: int | None = None) -> tuple[dict, Table]:
     # Plain Python, and C-level map() over the memoised formatters: an issue's windowed rows are
     # a few hundred, and this runs for five charts of every issue.
     series: dict[str, dict] = {}
@@ -174,9 +179,9 @@ def _series_chart(rows: Sequence[Row], entity: str, x: str, y: str, x_label: str
     tickvals, ticktext = wan_ticks(top)
     layout = {"xaxis": {"tickformat": x_tick, "hoverformat": x_tick if x_tick == "%Y-%m" else "%Y-%m-%d"},
               "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "rangemode": "tozero"}}
-    xs = sorted({v for values in series.values() for v in values})
+    xs, total = _latest(sorted({v for values in series.values() for v in values}), table_rows)
     columns = [list(map(wan, map(series[name].get, xs))) for name in order]
-    table = Table((x_label, *order), tuple(zip(map(x_format, xs), *columns)))
+    table = Table((x_label, *order), tuple(zip(map(x_format, xs), *columns)), total)
     return _figure(traces, layout), table
 
 
@@ -185,20 +190,22 @@ def _descending_by_last(series: dict[str, dict]) -> list[str]:
     return sorted(series, key=lambda name: -next(reversed(series[name].values())))
 
 
-def visits_chart(rows: Sequence[Row], category: str, region: str | None) -> tuple[dict, Table, Sequence[Row]]:
-    """Weekly visits per product, one line each, y axis in 万/亿."""
+def visits_chart(rows: Sequence[Row], category: str, region: str | None, table_rows: int | None = None
+                 ) -> tuple[dict, Table, Sequence[Row]]:
+    """Weekly visits per product, one line each, y axis in 万/亿 (``table_rows``: the table shows
+    only the latest weeks, as ``Table.latest``)."""
     drawn = [r for r in rows if r["category"] == category and (not region or r["region"] == region)]
     if not drawn:
         return _figure([]), Table(("周",)), drawn
-    figure, table = _series_chart(drawn, "product", "week", "visits", "周（起始日）", iso_day, "%m-%d")
+    figure, table = _series_chart(drawn, "product", "week", "visits", "周（起始日）", iso_day, "%m-%d", table_rows=table_rows)
     return figure, table, drawn
 
 
-def downloads_chart(rows: Sequence[Row]) -> tuple[dict, Table, Sequence[Row]]:
+def downloads_chart(rows: Sequence[Row], table_rows: int | None = None) -> tuple[dict, Table, Sequence[Row]]:
     """Monthly downloads per app as grouped bars."""
     if not rows:
         return _figure([]), Table(("月份",)), rows
-    figure, table = _series_chart(rows, "app", "month", "downloads", "月份", iso_month, "%Y-%m")
+    figure, table = _series_chart(rows, "app", "month", "downloads", "月份", iso_month, "%Y-%m", table_rows=table_rows)
     for trace in figure["data"]:
         trace["type"] = "bar"
         trace.pop("mode", None)
@@ -206,7 +213,7 @@ def downloads_chart(rows: Sequence[Row]) -> tuple[dict, Table, Sequence[Row]]:
     return figure, table, rows
 
 
-def gpu_chart(rows: Sequence[Row], model: str) -> tuple[dict, Table, Sequence[Row]]:
+def gpu_chart(rows: Sequence[Row], model: str, table_rows: int | None = None) -> tuple[dict, Table, Sequence[Row]]:
     """New (blue) and used (red) Amazon prices of one GPU model, in US dollars."""
     drawn = [r for r in rows if r["model"] == model]
     if not drawn:
@@ -223,10 +230,10 @@ def gpu_chart(rows: Sequence[Row], model: str) -> tuple[dict, Table, Sequence[Ro
                        "x": [iso_day(d) for d in part], "y": [_compact(v) for v in part.values()],
                        "hovertemplate": "%{x}<br>" + label + "：$%{y:,.0f}<extra></extra>"})
     layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"tickprefix": "$", "tickformat": ",.0f"}}
-    days = sorted({d for part in prices.values() for d in part})
+    days, total = _latest(sorted({d for part in prices.values() for d in part}), table_rows)
     shown = [(condition, label) for condition, label in (("new", "新品（美元）"), ("used", "二手（美元）")) if condition in prices]
     table = Table(("日期", *(label for _, label in shown)),
-                  tuple((iso_day(d), *(plain(prices[condition].get(d)) for condition, _ in shown)) for d in days))
+                  tuple((iso_day(d), *(plain(prices[condition].get(d)) for condition, _ in shown)) for d in days), total)
     return _figure(traces, layout), table, drawn
 
 

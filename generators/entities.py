@@ -14,7 +14,7 @@ from operator import itemgetter
 from datetime import date
 
 from .downloads import chart_csv_name
-from .charts import DOWN, UP, Chart, ChartSpec, Table, _figure, downloads_chart, gpu_chart, partial_months, visits_chart
+from .charts import DOWN, UP, Chart, ChartSpec, Table, _figure, _latest, downloads_chart, gpu_chart, partial_months, visits_chart
 from .model import Archive, Entity, Issue, Registry, Row
 from .registry import KIND_LABELS, NAME_COLUMNS
 from .render import _text, chart_html, finished_html, front_matter
@@ -42,8 +42,8 @@ class EntityData:
 
 
 def entity_histories(archive: Archive, mentions: Mapping[date, dict[str, str]] | None = None) -> dict[str, EntityData]:
-    """Every registered entity's history: its rows, a later snapshot winning, in the order of
-    their last appearance.
+    """Every registered entity's history: its rows, a later snapshot winning (in the order of
+    their first appearance: every chart sorts them by date).
 
     ``mentions``: ``mention_items`` per issue date where already known (the per-issue cache keeps them).
     """
@@ -56,9 +56,7 @@ def entity_histories(archive: Archive, mentions: Mapping[date, dict[str, str]] |
         for row in archive.stacked_rows(dataset):
             name = row[column]
             entity_id = ids.get(name, name)
-            k = (entity_id, key(row))
-            latest.pop(k, None)
-            latest[k] = (entity_id, row)
+            latest[(entity_id, key(row))] = (entity_id, row)   # a later snapshot's row wins
         for entity_id, row in latest.values():
             if entity_id in out:
                 out[entity_id].tables.setdefault(dataset, []).append(row)
@@ -116,31 +114,32 @@ def entity_charts(data: EntityData) -> list[Chart]:
     entity, tables = data.entity, data.tables
     made: list[tuple[str, str, str, dict, Table, Sequence[Row], tuple[str, ...]]] = []
     if "stocks" in tables:
-        figure, table, rows = stock_history(tables["stocks"], entity)
+        figure, table, rows = stock_history(tables["stocks"], entity, TABLE_ROWS)
         made.append(("stocks", f"{entity.name} 每期周涨跌幅", "Wind，iFinD，华福证券研究所", figure, table, rows, ()))
     if "visits" in tables:
         rows = [{**r, "product": entity.name} for r in tables["visits"]]
-        figure, table, rows = visits_chart(rows, rows[-1]["category"], None)
+        figure, table, rows = visits_chart(rows, rows[-1]["category"], None, TABLE_ROWS)
         made.append(("visits", f"{entity.name} 网站周访问量（单位：万次）", "Similarweb，华福证券研究所", figure, table, rows, ()))
     if "downloads" in tables:
-        figure, table, rows = downloads_chart([{**r, "app": entity.name} for r in tables["downloads"]])
+        figure, table, rows = downloads_chart([{**r, "app": entity.name} for r in tables["downloads"]], TABLE_ROWS)
         partial = partial_months(rows)
         made.append(("downloads", f"{entity.name} App 月度下载量（单位：万次）", "七麦数据，华福证券研究所", figure, table, rows,
                      (partial,) if partial else ()))
     if "gpu_prices" in tables:
-        figure, table, rows = gpu_chart([{**r, "model": entity.name} for r in tables["gpu_prices"]], entity.name)
+        figure, table, rows = gpu_chart([{**r, "model": entity.name} for r in tables["gpu_prices"]], entity.name, TABLE_ROWS)
         made.append(("gpu_prices", f"{entity.name} GPU 价格", "Camelcamelcamel，华福证券研究所", figure, table, rows,
                      ("蓝色代表新品售卖价格，红色代表二手商品价格",)))
     charts = []
     for number, (key, title, source, figure, table, rows, notes) in enumerate(made, start=1):
         spec = ChartSpec(number, key, title, source)
         # The chart and its CSV hold the full history; the page's table its latest year or so.
-        charts.append(Chart(spec, title, figure, table.latest(TABLE_ROWS), notes, any(r["sample"] for r in rows)))
+        charts.append(Chart(spec, title, figure, table, notes, any(r["sample"] for r in rows)))
     return charts
 
 
-def stock_history(rows: Sequence[Row], entity: Entity) -> tuple[dict, Table, Sequence[Row]]:
-    """Weekly change per issue as vertical bars, red up / green down."""
+def stock_history(rows: Sequence[Row], entity: Entity, table_rows: int | None = None) -> tuple[dict, Table, Sequence[Row]]:
+    """Weekly change per issue as vertical bars, red up / green down (``table_rows``: the table
+    shows only the latest issues, as ``Table.latest``)."""
     rows = sorted(rows, key=lambda r: r["issue"])
     values = [round(r["change_pct"], 2) for r in rows]
     trace = {"type": "bar", "name": entity.name, "x": [r["issue"].isoformat() for r in rows], "y": values,
@@ -149,9 +148,10 @@ def stock_history(rows: Sequence[Row], entity: Entity) -> tuple[dict, Table, Seq
              "hovertemplate": "%{x}<br>周涨跌幅 %{text}<extra></extra>"}
     layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"ticksuffix": "%", "zeroline": True},
               "showlegend": False}
+    shown, total = _latest(rows, table_rows)
     table = Table(("期", "代码", "周涨跌幅", "总市值（亿）", "收盘价"),
                   tuple((r["issue"].isoformat(), r["ticker"], pct(r["change_pct"]), plain(r["market_cap"], 0), plain(r["close"]))
-                        for r in rows))
+                        for r in shown), total)
     return _figure([trace], layout), table, rows
 
 

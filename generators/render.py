@@ -258,9 +258,8 @@ def table_html(chart: Chart, caption: str) -> str:
         return ""
     head = "".join(f"<th scope=\"col\">{_text(str(c))}</th>" for c in chart.table.columns)
     table = chart.table
-    shown = table.rows if table.shown is None else table.rows[-table.shown:]
-    label = "数据表" if table.shown is None else f"数据表（最近 {len(shown)} 行，共 {len(table.rows)} 行，完整数据见“下载数据”）"
-    rows = "".join(map(_table_row, shown))
+    label = "数据表" if table.total is None else f"数据表（最近 {len(table.rows)} 行，共 {table.total} 行，完整数据见“下载数据”）"
+    rows = "".join(map(_table_row, table.rows))
     return (f'<details class="wk-table" data-search-exclude><summary>{caption} · {label}</summary>\n'
             f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
             f"<caption>{caption}</caption><thead><tr>{head}</tr></thead>"

@@ -126,4 +126,4 @@ def test_a_long_table_shows_its_latest_rows_and_says_the_csv_has_them_all():
     assert html.count("<tr><th scope=\"row\">") == 52
     assert "2024-01-08" not in html and rows[-1][0] in html          # the oldest eight are left to the CSV
     assert "最近 52 行，共 60 行" in html
-    assert Table(("周",), rows[:10]).latest(52).shown is None          # a short table is shown whole
+    assert Table(("周",), rows[:10]).latest(52).total is None          # a short table is shown whole
