@@ -196,7 +196,10 @@ def _xlsx_cell(value) -> str:
         return f"<c><v>{number!r}</v></c>"
     if isinstance(value, (date, datetime)):
         value = value.isoformat()
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{_xml(str(safe_cell(value)))}</t></is></c>'
+    text = str(safe_cell(value))
+    # xml:space keeps a text's outer spaces; most texts have none, and the attribute was a fifth of the sheet.
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
 
 
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}

@@ -96,3 +96,14 @@ def test_whole_archive_xlsx_neutralises_formulas_and_escapes_markup():
     book = load_workbook(io.BytesIO(archive_xlsx({"t": xlsx_rows(rows)})))
     assert list(book["t"].iter_rows(values_only=True)) == [
         ("name", "value"), ("'=cmd|' /C calc'!A0", 1.5), ("<b>&\"x\"</b>", -2.0), ("英伟达", None)]
+
+
+def test_whole_archive_xlsx_keeps_the_spaces_around_a_text():
+    # SpreadsheetML leaves outer spaces to the reader unless the text says xml:space="preserve"
+    # (openpyxl keeps them either way; Excel need not).
+    rows = [[" 前后有空格 ", "无空格", "末尾制表\t"]]
+    book = archive_xlsx({"t": xlsx_rows(rows)})
+    assert [c.value for c in load_workbook(io.BytesIO(book))["t"][1]] == rows[0]
+    sheet = zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<t xml:space="preserve"> 前后有空格 </t>' in sheet and "<t>无空格</t>" in sheet
+    assert '<t xml:space="preserve">末尾制表\t</t>' in sheet
