@@ -138,8 +138,8 @@ class SheetPart:
     """One issue's rows of one dataset in the whole-archive downloads, written once (the per-issue
     cache keeps it): CSV lines and SpreadsheetML row XML, each row led by the issue date."""
 
-    csv: str
-    xml: str
+    csv: bytes
+    xml: bytes
 
 
 def sheet_parts(snapshot: Snapshot) -> dict[str, SheetPart]:
@@ -149,7 +149,7 @@ def sheet_parts(snapshot: Snapshot) -> dict[str, SheetPart]:
         rows = snapshot.rows.get(dataset.name)
         if rows:
             _, body = dataset_sheet(dataset, rows, issue=True)
-            out[dataset.name] = SheetPart(csv_lines(body), xlsx_rows(body))
+            out[dataset.name] = SheetPart(csv_lines(body).encode("utf-8"), xlsx_rows(body).encode("utf-8"))
     return out
 
 
@@ -158,8 +158,8 @@ def xlsx_rows(rows: Sequence[Sequence]) -> str:
     return "".join("<row>" + "".join(map(_xlsx_cell, row)) + "</row>" for row in rows)
 
 
-def archive_xlsx(sheets: dict[str, str]) -> bytes:
-    """A workbook of one sheet per entry: sheet name → its rows as ``xlsx_rows`` XML.
+def archive_xlsx(sheets: dict[str, str | bytes]) -> bytes:
+    """A workbook of one sheet per entry: sheet name → its rows as ``xlsx_rows`` XML (text, or UTF-8 bytes).
 
     Written directly as SpreadsheetML: openpyxl took ~3 s for the ten-year archive on every weekly
     build, this a fraction of that, and equal data gives equal bytes. Tests read it back with openpyxl.
@@ -177,11 +177,12 @@ def archive_xlsx(sheets: dict[str, str]) -> bytes:
             f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))),
     }
     for i, name in enumerate(names, 1):
-        parts[f"xl/worksheets/sheet{i}.xml"] = _SHEET.format(rows=sheets[name])
+        rows = sheets[name]
+        parts[f"xl/worksheets/sheet{i}.xml"] = b"".join([_SHEET_HEAD, rows.encode("utf-8") if isinstance(rows, str) else rows, _SHEET_TAIL])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
-        for name, text in parts.items():
-            _add(book, name, text.encode("utf-8"))
+        for name, data in parts.items():
+            _add(book, name, data.encode("utf-8") if isinstance(data, str) else data)
     return buffer.getvalue()
 
 
@@ -228,9 +229,9 @@ _WORKBOOK = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                   '{sheets}</Relationships>')
-_SHEET = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-          '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-          '<sheetData>{rows}</sheetData></worksheet>')
+_SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+_SHEET_TAIL = b"</sheetData></worksheet>"
 
 
 def archive_files(parts: Sequence[dict[str, SheetPart]]) -> dict[str, bytes]:
@@ -242,8 +243,8 @@ def archive_files(parts: Sequence[dict[str, SheetPart]]) -> dict[str, bytes]:
         if not mine:
             continue
         header = ["issue", *(c.name for c in dataset.columns)]
-        files[f"{ARCHIVE_DIR}/{dataset.name}.csv"] = (BOM + csv_lines([header]) + "".join(p.csv for p in mine)).encode("utf-8")
-        sheets[dataset.name] = xlsx_rows([header]) + "".join(p.xml for p in mine)
+        files[f"{ARCHIVE_DIR}/{dataset.name}.csv"] = b"".join([(BOM + csv_lines([header])).encode("utf-8"), *(p.csv for p in mine)])
+        sheets[dataset.name] = b"".join([xlsx_rows([header]).encode("utf-8"), *(p.xml for p in mine)])
     files[ARCHIVE_XLSX] = archive_xlsx(sheets)
     return files
 
