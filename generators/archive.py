@@ -12,11 +12,13 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from itertools import groupby
 
 
 from .model import Issue
 from .render import front_matter, issue_path, rel_link
+from .units import MEMO
 
 ARCHIVE_INDEX = "archive/index.md"
 TAGS_INDEX = "tags/index.md"
@@ -145,6 +147,7 @@ def _front(title: str, description: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
+@lru_cache(maxsize=MEMO)    # an issue's title and lead recur on its year page and each of its tags' pages
 def _md(text: str) -> str:
     """Analyst text inside Markdown: HTML escaped, Markdown punctuation backslash-escaped, one line."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")

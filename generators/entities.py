@@ -51,13 +51,10 @@ def entity_histories(archive: Archive, mentions: Mapping[date, dict[str, str]] |
     out = {e.id: EntityData(e) for e in registry.entities}
     ids = {name: e.id for e in registry.entities for name in e.names}
     for dataset, column in NAME_COLUMNS.items():
-        latest: dict[tuple, tuple[str, Row]] = {}
-        key = itemgetter(*KEYS[dataset])
-        for row in archive.stacked_rows(dataset):
-            name = row[column]
-            entity_id = ids.get(name, name)
-            latest[(entity_id, key(row))] = (entity_id, row)   # a later snapshot's row wins
-        for entity_id, row in latest.values():
+        key, get_id = itemgetter(*KEYS[dataset]), ids.get
+        # A later snapshot's row wins, in the place of the key's first appearance.
+        latest = {(get_id(row[column], row[column]), key(row)): row for row in archive.stacked_rows(dataset)}
+        for (entity_id, _), row in latest.items():
             if entity_id in out:
                 out[entity_id].tables.setdefault(dataset, []).append(row)
     for snapshot in archive.snapshots:
@@ -117,16 +114,16 @@ def entity_charts(data: EntityData) -> list[Chart]:
         figure, table, rows = stock_history(tables["stocks"], entity, TABLE_ROWS)
         made.append(("stocks", f"{entity.name} 每期周涨跌幅", "Wind，iFinD，华福证券研究所", figure, table, rows, ()))
     if "visits" in tables:
-        rows = [{**r, "product": entity.name} for r in tables["visits"]]
+        rows = _named(tables["visits"], "product", entity.name)
         figure, table, rows = visits_chart(rows, rows[-1]["category"], None, TABLE_ROWS)
         made.append(("visits", f"{entity.name} 网站周访问量（单位：万次）", "Similarweb，华福证券研究所", figure, table, rows, ()))
     if "downloads" in tables:
-        figure, table, rows = downloads_chart([{**r, "app": entity.name} for r in tables["downloads"]], TABLE_ROWS)
+        figure, table, rows = downloads_chart(_named(tables["downloads"], "app", entity.name), TABLE_ROWS)
         partial = partial_months(rows)
         made.append(("downloads", f"{entity.name} App 月度下载量（单位：万次）", "七麦数据，华福证券研究所", figure, table, rows,
                      (partial,) if partial else ()))
     if "gpu_prices" in tables:
-        figure, table, rows = gpu_chart([{**r, "model": entity.name} for r in tables["gpu_prices"]], entity.name, TABLE_ROWS)
+        figure, table, rows = gpu_chart(_named(tables["gpu_prices"], "model", entity.name), entity.name, TABLE_ROWS)
         made.append(("gpu_prices", f"{entity.name} GPU 价格", "Camelcamelcamel，华福证券研究所", figure, table, rows,
                      ("蓝色代表新品售卖价格，红色代表二手商品价格",)))
     charts = []
@@ -135,6 +132,13 @@ def entity_charts(data: EntityData) -> list[Chart]:
         # The chart and its CSV hold the full history; the page's table its latest year or so.
         charts.append(Chart(spec, title, figure, table, notes, any(r["sample"] for r in rows)))
     return charts
+
+
+def _named(rows: list[Row], column: str, name: str) -> list[Row]:
+    """The rows with ``column`` reading ``name`` (the entity's name where a snapshot used an alias)."""
+    if all(r[column] == name for r in rows):
+        return rows
+    return [{**r, column: name} for r in rows]
 
 
 def stock_history(rows: Sequence[Row], entity: Entity, table_rows: int | None = None) -> tuple[dict, Table, Sequence[Row]]:

@@ -10,8 +10,10 @@ import csv
 import hashlib
 import io
 import re
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -361,12 +363,12 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
             return None
         return float(value)
     if kind == "date":
-        parsed = _as_date(value) if DATE_RE.match(value) else None
+        parsed = _cell_date(value) if DATE_RE.match(value) else None
         if parsed is None:
             problems.add(path, f"应为日期 YYYY-MM-DD，实际为 '{value}'", line=line, column=column.name)
         return parsed
     if kind == "month":
-        parsed = _as_date(value + "-01") if MONTH_RE.match(value) else None
+        parsed = _cell_date(value + "-01") if MONTH_RE.match(value) else None
         if parsed is None:
             problems.add(path, f"应为月份 YYYY-MM，实际为 '{value}'", line=line, column=column.name)
         return parsed
@@ -383,8 +385,16 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
             problems.add(path, f"未知类别 '{value}'", line=line, column=column.name,
                          hint="可选：" + "、".join(column.choices))
             return None
-        return value
-    return value
+        return sys.intern(value)
+    # Names, tickers and categories recur in every snapshot: one shared string each, its hash
+    # computed once for all the dictionaries generation keys by them.
+    return sys.intern(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _cell_date(text: str) -> date | None:
+    """A date cell, parsed once per distinct text: equal dates are one object (hashed once)."""
+    return _as_date(text)
 
 
 def _check_duplicates(path: Path, records: list[dict[str, Any]], dataset: Dataset, problems: Problems) -> None:

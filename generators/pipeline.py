@@ -5,6 +5,7 @@ import gc
 import json
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -196,9 +197,10 @@ def latest_markdown(issue: Issue) -> str:
 def search_words(archive: Archive) -> list[str]:
     """Names that jieba must keep whole: every entity in the data and registry (aliases too), every watch-list company."""
     words: set[str] = {n for e in archive.registry.entities for n in e.names}
+    getters = {name: itemgetter(column) for name, column in NAME_COLUMNS.items()}
     for snapshot in archive.snapshots:
-        for name, column in NAME_COLUMNS.items():
-            words.update(str(row[column]) for row in snapshot.rows.get(name, ()))
+        for name, getter in getters.items():
+            words.update(map(str, map(getter, snapshot.rows.get(name, ()))))
         for w in snapshot.issue.watchlists:
             words.update(w.companies)
         words.update(snapshot.issue.tags)
