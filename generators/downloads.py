@@ -84,24 +84,32 @@ def _csv_line(row: Sequence) -> str:
 def chart_rows(chart: Chart) -> tuple[list[str], list[list]]:
     """Exactly what a chart shows, as numbers: a header and one row per category or date, one
     column per series (read from the figure itself, so the CSV cannot drift from the chart)."""
+    header, columns = chart_columns(chart)
+    return header, [list(row) for row in zip(*columns)]
+
+
+def chart_columns(chart: Chart) -> tuple[list[str], list[list]]:
+    """``chart_rows`` a column at a time: the header and each column's values, top to bottom."""
     traces = chart.figure["data"]
     first = str(chart.table.columns[0]) if len(chart.table.columns) else "项目"
     if not traces:
-        return [first], []
+        return [first], [[]]
     if traces[0].get("orientation") == "h":      # the stock chart: names on y, change on x
         trace = traces[0]
-        segments = trace.get("customdata", [None] * len(trace["y"]))
-        return [first, "板块", "周涨跌幅（%）"], [list(r) for r in zip(trace["y"], segments, trace["x"])]
+        return [first, "板块", "周涨跌幅（%）"], [trace["y"], trace.get("customdata", [None] * len(trace["y"])), trace["x"]]
     xs = sorted({x for trace in traces for x in trace["x"]})
-    columns = [dict(zip(trace["x"], trace["y"])) for trace in traces]
     header = [first, *[trace.get("name") or chart.title for trace in traces]]
-    return header, [[x, *[values.get(x) for values in columns]] for x in xs]
+    if all(trace["x"] == xs for trace in traces):      # every series has every x (most charts)
+        return header, [xs, *(trace["y"] for trace in traces)]
+    return header, [xs, *(list(map(dict(zip(trace["x"], trace["y"])).get, xs)) for trace in traces)]
 
 
 def chart_csv(chart: Chart) -> bytes:
-    """The CSV download of one chart (the same as ``csv_bytes(*chart_rows(chart))``)."""
-    header, rows = chart_rows(chart)
-    return (BOM + csv_lines([header]) + csv_lines(rows)).encode("utf-8")
+    """The CSV download of one chart (the same as ``csv_bytes(*chart_rows(chart))``), written a
+    column at a time: an entity's chart holds its whole history."""
+    header, columns = chart_columns(chart)
+    lines = "\r\n".join(map(",".join, zip(*(map(_csv_field, column) for column in columns))))
+    return (BOM + csv_lines([header]) + lines + ("\r\n" if lines else "")).encode("utf-8")
 
 
 def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes]) -> bytes:

@@ -1,7 +1,7 @@
 """The per-issue cache: adding a week draws only that week, and cached output equals a fresh draw."""
 from __future__ import annotations
 
-from generators.pipeline import run
+from generators.pipeline import WRITTEN, run, write
 
 from conftest import copy_data
 from test_immutability import NEXT, add_next_week
@@ -41,3 +41,40 @@ def test_editing_an_old_snapshot_redraws_it_and_every_later_issue(tmp_path):
     site = run(data, cache_dir=cache)
     assert sorted(site.charts) == ["2024-11-08", "2024-11-15", "2024-11-22"]
     assert site.pages == run(data).pages
+
+
+def _snapshot_of(folder):
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_weekly_write_leaves_every_earlier_issues_files_untouched_and_equals_a_fresh_write(tmp_path):
+    data, cache, out = copy_data(tmp_path), tmp_path / "cache", tmp_path / "out"
+    write(run(data, cache_dir=cache), out)
+    before = _snapshot_of(out)
+    add_next_week(data)
+    site = run(data, cache_dir=cache)
+    total, changed = write(site, out)
+    after = _snapshot_of(out)
+    earlier = [rel for rel in before if rel.startswith("issues/") and not rel.startswith(f"issues/{NEXT}")]
+    assert earlier and all(after[rel] == before[rel] for rel in earlier)     # same bytes, same mtime: not rewritten
+    assert changed == sum(1 for rel in after if after[rel] != before.get(rel)) - 1   # less the record of what is written
+    fresh = tmp_path / "fresh"
+    write(run(data), fresh)
+    assert {rel: blob for rel, (blob, _) in after.items() if rel != WRITTEN} == \
+           {rel: blob for rel, (blob, _) in _snapshot_of(fresh).items()}
+    assert total == len(_snapshot_of(fresh))
+
+
+def test_a_cached_issue_missing_from_the_written_folder_is_written_again(tmp_path):
+    data, cache, out = copy_data(tmp_path), tmp_path / "cache", tmp_path / "out"
+    write(run(data, cache_dir=cache), out)
+    page = out / "issues" / "2024-11-08.md"
+    text = page.read_text(encoding="utf-8")
+    page.unlink()
+    (out / "issues" / "2024-11-08" / "chart-2.csv").unlink()
+    site = run(data, cache_dir=cache)
+    assert "2024-11-08" not in site.charts                  # still read from the cache, not drawn
+    write(site, out)
+    assert page.read_text(encoding="utf-8") == text
+    assert (out / "issues" / "2024-11-08" / "chart-2.csv").read_bytes() == site.files["issues/2024-11-08/chart-2.csv"]

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from generators.downloads import ARCHIVE_XLSX, archive_xlsx, csv_bytes, xlsx_rows
+from generators.charts import SPECS, Chart, Table
+from generators.downloads import ARCHIVE_XLSX, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
 from generators.pipeline import run
 
 from conftest import DATA
@@ -107,3 +108,11 @@ def test_whole_archive_xlsx_keeps_the_spaces_around_a_text():
     sheet = zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml").decode()
     assert '<t xml:space="preserve"> 前后有空格 </t>' in sheet and "<t>无空格</t>" in sheet
     assert '<t xml:space="preserve">末尾制表\t</t>' in sheet
+
+
+def test_a_charts_csv_leaves_a_blank_where_a_series_has_no_value_for_a_date():
+    figure = {"data": [{"name": "甲", "x": ["2024-11-01", "2024-11-08"], "y": [1.5, 2]},
+                       {"name": "乙, 新", "x": ["2024-11-08"], "y": [3]}], "layout": {}}
+    chart = Chart(SPECS[1], "t", figure, Table(("周",)), (), False)
+    assert chart_csv(chart) == "\ufeff周,甲,\"乙, 新\"\r\n2024-11-01,1.5,\r\n2024-11-08,2,3\r\n".encode()
+    assert chart_csv(chart) == csv_bytes(*chart_rows(chart))
