@@ -14,7 +14,7 @@ from operator import itemgetter
 from datetime import date
 
 from .downloads import chart_csv_name
-from .charts import DOWN, UP, Chart, ChartSpec, Table, _figure, _latest, downloads_chart, gpu_chart, partial_months, visits_chart
+from .charts import DOWN, UP, Chart, ChartSpec, Table, _compact, _figure, _latest, iso_day, downloads_chart, gpu_chart, partial_months, visits_chart
 from .model import Archive, Entity, Issue, Registry, Row
 from .registry import KIND_LABELS, NAME_COLUMNS
 from .render import _text, chart_html, finished_html, front_matter
@@ -144,11 +144,11 @@ def _named(rows: list[Row], column: str, name: str) -> list[Row]:
 def stock_history(rows: Sequence[Row], entity: Entity, table_rows: int | None = None) -> tuple[dict, Table, Sequence[Row]]:
     """Weekly change per issue as vertical bars, red up / green down (``table_rows``: the table
     shows only the latest issues, as ``Table.latest``)."""
-    rows = sorted(rows, key=lambda r: r["issue"])
-    values = [round(r["change_pct"], 2) for r in rows]
-    trace = {"type": "bar", "name": entity.name, "x": [r["issue"].isoformat() for r in rows], "y": values,
-             "marker": {"color": [UP if v >= 0 else DOWN for v in values]},
-             "text": [pct(v) for v in values], "textposition": "outside", "cliponaxis": False,
+    rows = sorted(rows, key=itemgetter("issue"))
+    values = list(map(_compact, map(itemgetter("change_pct"), rows)))
+    trace = {"type": "bar", "name": entity.name, "x": list(map(iso_day, map(itemgetter("issue"), rows))), "y": values,
+             "marker": {"color": list(map(_bar_color, values))},
+             "text": list(map(pct, values)), "textposition": "outside", "cliponaxis": False,
              "hovertemplate": "%{x}<br>周涨跌幅 %{text}<extra></extra>"}
     layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"ticksuffix": "%", "zeroline": True},
               "showlegend": False}
@@ -157,6 +157,10 @@ def stock_history(rows: Sequence[Row], entity: Entity, table_rows: int | None = 
                   tuple((r["issue"].isoformat(), r["ticker"], pct(r["change_pct"]), plain(r["market_cap"], 0), plain(r["close"]))
                         for r in shown), total)
     return _figure([trace], layout), table, rows
+
+
+def _bar_color(value: float) -> str:
+    return UP if value >= 0 else DOWN
 
 
 def _known(value) -> bool:
@@ -168,7 +172,7 @@ def latest_figures(data: EntityData) -> list[str]:
     """One line per dataset: the entity's most recent values."""
     lines, tables = [], data.tables
     if "stocks" in tables:
-        row = max(tables["stocks"], key=lambda r: r["issue"])
+        row = max(tables["stocks"], key=itemgetter("issue"))
         figures = [f"周涨跌幅 {pct(row['change_pct'])}"]
         if _known(row["market_cap"]):
             figures.append(f"总市值 {plain(row['market_cap'], 0)} 亿")
@@ -176,16 +180,16 @@ def latest_figures(data: EntityData) -> list[str]:
             figures.append(f"收盘价 {plain(row['close'])}")
         lines.append(f"{row['issue']:%Y-%m-%d} 一期：" + "，".join(figures) + f"（{row['ticker']}，{row['market']}，{row['segment']}）")
     if "visits" in tables:
-        row = max(tables["visits"], key=lambda r: r["week"])
+        row = max(tables["visits"], key=itemgetter("week"))
         lines.append(f"周访问量 {wan(row['visits'], '次')}（{row['week']:%Y-%m-%d} 当周）")
     if "downloads" in tables:
-        row = max(tables["downloads"], key=lambda r: r["month"])
+        row = max(tables["downloads"], key=itemgetter("month"))
         lines.append(f"月下载量 {wan(row['downloads'])}（{row['month']:%Y-%m}{'' if row['complete'] else '，非完全统计'}）")
     if "gpu_prices" in tables:
         for condition, label in (("new", "新品"), ("used", "二手")):
             part = [r for r in tables["gpu_prices"] if r["condition"] == condition]
             if part:
-                row = max(part, key=lambda r: r["date"])
+                row = max(part, key=itemgetter("date"))
                 lines.append(f"{label}价格 ${plain(row['price'], 0)}（{row['date']:%Y-%m-%d}）")
     return lines
 
