@@ -38,22 +38,28 @@ class _Visible:
         self.maxima: dict[str, tuple[list[date], list[float]]] = {}   # entity → dates, running max
 
     def add(self, rows: tuple[Row, ...]) -> None:
+        buckets, key, date_column = self.buckets, self.key, self.date_column
         for row in rows:
-            day = row[self.date_column]
-            bucket = self.buckets.get(day)
+            day = row[date_column]
+            bucket = buckets.get(day)
             if bucket is None:
-                bucket = self.buckets[day] = {}
+                bucket = buckets[day] = {}
                 bisect.insort(self.dates, day)
-            key = self.key(row)
-            bucket.pop(key, None)
-            bucket[key] = row                       # a restated row moves to the end, as in its CSV
-            if self.record:
-                self._track(row[self.record[0]], day, row[self.record[1]])
+            k = key(row)
+            bucket.pop(k, None)
+            bucket[k] = row                         # a restated row moves to the end, as in its CSV
+        if self.record:
+            entity, value = self.record
+            for row in rows:
+                self._track(row[entity], row[date_column], row[value])
 
     def _track(self, entity: str, day: date, value: float) -> None:
-        values = self.values.setdefault(entity, {})
+        values = self.values.get(entity)
+        if values is None:
+            values = self.values[entity] = {}
+            self.maxima[entity] = ([], [])
         values[day] = value
-        dates, running = self.maxima.setdefault(entity, ([], []))
+        dates, running = self.maxima[entity]
         if dates and day <= dates[-1]:
             # A restated or back-filled date (rare): rebuild this entity's running maximum.
             dates.clear()
@@ -63,7 +69,7 @@ class _Visible:
                 running.append(values[d] if not running else max(running[-1], values[d]))
         else:
             dates.append(day)
-            running.append(value if not running else max(running[-1], value))
+            running.append(value if not running or value > running[-1] else running[-1])
 
     def since(self, after: date | None) -> list[Row]:
         start = 0 if after is None else bisect.bisect_right(self.dates, after)
