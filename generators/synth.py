@@ -199,7 +199,8 @@ def _price_rows(week: Week, rng: random.Random) -> list[list]:
     day = week.period[1]
     rows = []
     for model, new, used in GPUS:
-        factor = 1 - 0.002 * week.index + 0.03 * math.sin(week.index / 5)
+        # Prices fall ~8% a year (compounded, so ten years stay positive) and wander a little.
+        factor = 0.9985 ** week.index * (1 + 0.03 * math.sin(week.index / 5))
         rows.append([model, day.isoformat(), "new", f"{new * factor * rng.uniform(0.98, 1.02):.0f}", "true"])
         rows.append([model, day.isoformat(), "used", f"{used * factor * rng.uniform(0.95, 1.05):.0f}", "true"])
     return rows
