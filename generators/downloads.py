@@ -8,6 +8,7 @@ stay numbers: -1.62 is written as -1.62, because only text cells are neutralised
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import zipfile
@@ -144,46 +145,94 @@ def dataset_sheet(dataset: Dataset, rows: Sequence[Row], issue: bool = False) ->
 @dataclass(frozen=True)
 class SheetPart:
     """One issue's rows of one dataset in the whole-archive downloads, written once (the per-issue
-    cache keeps it): CSV lines and SpreadsheetML row XML, each row led by the issue date."""
+    cache keeps it): CSV lines and SpreadsheetML row XML, each row led by the issue date, and the
+    texts these rows are the first in the archive to use (see ``SharedStrings``)."""
 
     csv: bytes
     xml: bytes
+    strings: tuple[str, ...] = ()
 
 
-def sheet_parts(snapshot: Snapshot) -> dict[str, SheetPart]:
-    """What one snapshot adds to each whole-archive dataset file."""
+class SharedStrings:
+    """The workbook's shared-string table: each distinct text once, in order of first use, and
+    every text cell a reference to it. A ten-year archive has about a thousand distinct texts
+    (names, tickers, dates) in a hundred thousand text cells; written inline they were three
+    quarters of the sheets. Issues are written oldest first, so an issue's references never
+    change when later issues add texts."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+
+    def extend(self, texts: Sequence[str]) -> None:
+        """Take in the texts an already written part added (``SheetPart.strings``)."""
+        for text in texts:
+            self.index.setdefault(text, len(self.index))
+
+    def cell(self, value) -> str:
+        """A cell: a text or date as a reference to the table (added if new), anything else as ``_xlsx_cell``."""
+        if isinstance(value, (str, date)):
+            text = _xlsx_text(value)
+            i = self.index.get(text)
+            if i is None:
+                i = self.index[text] = len(self.index)
+            return _shared_cell(i)
+        return _xlsx_cell(value)
+
+    def xml(self) -> bytes:
+        """xl/sharedStrings.xml."""
+        items = "".join(f"<si><t{_space(text)}>{_xml(text)}</t></si>" for text in self.index)
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_MAIN}" uniqueCount="{len(self.index)}">'
+                f"{items}</sst>").encode("utf-8")
+
+
+def sheet_parts(snapshot: Snapshot, shared: SharedStrings) -> dict[str, SheetPart]:
+    """What one snapshot adds to each whole-archive dataset file (``shared``: the table of the
+    texts of every earlier issue, to which this one's new texts are added)."""
     out = {}
     for dataset in DATASETS:
         rows = snapshot.rows.get(dataset.name)
         if rows:
             _, body = dataset_sheet(dataset, rows, issue=True)
-            out[dataset.name] = SheetPart(csv_lines(body).encode("utf-8"), xlsx_rows(body).encode("utf-8"))
+            before = len(shared.index)
+            xml = xlsx_rows(body, shared)
+            new = tuple(itertools.islice(shared.index, before, None)) if len(shared.index) > before else ()
+            out[dataset.name] = SheetPart(csv_lines(body).encode("utf-8"), xml.encode("utf-8"), new)
     return out
 
 
-def xlsx_rows(rows: Sequence[Sequence]) -> str:
-    """Rows as SpreadsheetML <row> elements (inline strings, numbers as numbers, dates as ISO text)."""
-    return "".join("<row>" + "".join(map(_xlsx_cell, row)) + "</row>" for row in rows)
+def xlsx_rows(rows: Sequence[Sequence], shared: SharedStrings | None = None) -> str:
+    """Rows as SpreadsheetML <row> elements: numbers as numbers, texts and dates (ISO) as text,
+    inline or, with ``shared``, as references to its table."""
+    cell = shared.cell if shared is not None else _xlsx_cell
+    return "".join("<row>" + "".join(map(cell, row)) + "</row>" for row in rows)
 
 
-def archive_xlsx(sheets: dict[str, str | bytes]) -> bytes:
-    """A workbook of one sheet per entry: sheet name → its rows as ``xlsx_rows`` XML (text, or UTF-8 bytes).
+def archive_xlsx(sheets: dict[str, str | bytes], shared: SharedStrings | None = None) -> bytes:
+    """A workbook of one sheet per entry: sheet name → its rows as ``xlsx_rows`` XML (text, or
+    UTF-8 bytes), with the shared-string table they refer to, if any.
 
     Written directly as SpreadsheetML: openpyxl took ~3 s for the ten-year archive on every weekly
     build, this a fraction of that, and equal data gives equal bytes. Tests read it back with openpyxl.
     """
     names = list(sheets)
+    count = len(names)
+    types = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                    f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, count + 1))
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                   for i in range(1, count + 1))
+    if shared is not None:
+        types += ('<Override PartName="/xl/sharedStrings.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+        rels += f'<Relationship Id="rId{count + 1}" Type="{_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
     parts = {
-        "[Content_Types].xml": _CONTENT_TYPES.format(sheets="".join(
-            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(names) + 1))),
+        "[Content_Types].xml": _CONTENT_TYPES.format(sheets=types),
         "_rels/.rels": _ROOT_RELS,
         "xl/workbook.xml": _WORKBOOK.format(sheets="".join(
             f'<sheet name="{_xml(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, 1))),
-        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS.format(sheets="".join(
-            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))),
+        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS.format(sheets=rels),
     }
+    if shared is not None:
+        parts["xl/sharedStrings.xml"] = shared.xml()
     for i, name in enumerate(names, 1):
         rows = sheets[name]
         parts[f"xl/worksheets/sheet{i}.xml"] = b"".join([_SHEET_HEAD, rows.encode("utf-8") if isinstance(rows, str) else rows, _SHEET_TAIL])
@@ -192,6 +241,22 @@ def archive_xlsx(sheets: dict[str, str | bytes]) -> bytes:
         for name, data in parts.items():
             _add(book, name, data.encode("utf-8") if isinstance(data, str) else data)
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=MEMO)
+def _shared_cell(index: int) -> str:
+    return f'<c t="s"><v>{index}</v></c>'
+
+
+@lru_cache(maxsize=MEMO)
+def _xlsx_text(value: str | date) -> str:
+    """A text cell's text: a date in ISO form, a text that could run as a formula quoted."""
+    return value.isoformat() if isinstance(value, date) else str(safe_cell(value))
+
+
+def _space(text: str) -> str:
+    # xml:space keeps a text's outer spaces; most texts have none, and the attribute was a fifth of the sheet.
+    return ' xml:space="preserve"' if text != text.strip() else ""
 
 
 @lru_cache(maxsize=MEMO, typed=True)   # typed: True == 1.0, but one is a boolean cell
@@ -203,12 +268,8 @@ def _xlsx_cell(value) -> str:
     if isinstance(value, (int, float)):
         number = value + 0.0 if isinstance(value, float) else value   # -0.0 shares 0.0's memo entry: one text
         return f"<c><v>{number!r}</v></c>"
-    if isinstance(value, (date, datetime)):
-        value = value.isoformat()
-    text = str(safe_cell(value))
-    # xml:space keeps a text's outer spaces; most texts have none, and the attribute was a fifth of the sheet.
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
+    text = _xlsx_text(value)
+    return f'<c t="inlineStr"><is><t{_space(text)}>{_xml(text)}</t></is></c>'
 
 
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
@@ -234,6 +295,8 @@ _WORKBOOK = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
              'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
              '<sheets>{sheets}</sheets></workbook>')
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                   '{sheets}</Relationships>')
@@ -245,7 +308,10 @@ _SHEET_TAIL = b"</sheetData></worksheet>"
 def archive_files(parts: Sequence[dict[str, SheetPart]]) -> dict[str, bytes]:
     """The whole-archive downloads at their stable paths, data/downloads/<dataset>.csv and the XLSX,
     joined from each issue's ``sheet_parts`` (oldest issue first)."""
-    files, sheets = {}, {}
+    files, sheets, shared = {}, {}, SharedStrings()
+    for issue in parts:
+        for part in issue.values():
+            shared.extend(part.strings)
     for dataset in DATASETS:
         mine = [p[dataset.name] for p in parts if dataset.name in p]
         if not mine:
@@ -253,7 +319,7 @@ def archive_files(parts: Sequence[dict[str, SheetPart]]) -> dict[str, bytes]:
         header = ["issue", *(c.name for c in dataset.columns)]
         files[f"{ARCHIVE_DIR}/{dataset.name}.csv"] = b"".join([(BOM + csv_lines([header])).encode("utf-8"), *(p.csv for p in mine)])
         sheets[dataset.name] = b"".join([xlsx_rows([header]).encode("utf-8"), *(p.xml for p in mine)])
-    files[ARCHIVE_XLSX] = archive_xlsx(sheets)
+    files[ARCHIVE_XLSX] = archive_xlsx(sheets, shared)
     return files
 
 

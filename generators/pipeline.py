@@ -15,7 +15,7 @@ from .cache import CachedIssue, IssueOutput, PageCache, page_keys
 from .charts import Chart, build_charts
 from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
-from .downloads import archive_files, archive_markdown, chart_csv, chart_csv_name, issue_zip, sheet_parts
+from .downloads import SharedStrings, archive_files, archive_markdown, chart_csv, chart_csv_name, issue_zip, sheet_parts
 from .entities import entity_pages, mention_items, what_it_said
 from .highlights import week_highlights
 from .load import load_archive
@@ -122,15 +122,17 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     issues = archive.issues
     keys = page_keys(archive.snapshots, archive.registry) if cache else []
     site.corrections = correction_map(archive)
-    mentions, sheets = {}, []
+    mentions, sheets, shared = {}, [], SharedStrings()
     for i, issue in enumerate(issues):
         cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None
         if cached is not None:
             site.pages.hold(cached.pages, cached)
             site.files.hold(cached.files, cached)
             output = cached
+            for part in cached.sheets.values():
+                shared.extend(part.strings)
         else:
-            output = _issue_output(site, history, i)
+            output = _issue_output(site, history, i, shared)
             site.pages.update(output.pages)
             site.files.update(output.files)
             if cache:
@@ -152,8 +154,9 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     return site
 
 
-def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
-    """Draw one issue: its charts, highlights, page and download files (recorded on ``site``)."""
+def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -> IssueOutput:
+    """Draw one issue: its charts, highlights, page and download files (recorded on ``site``);
+    ``shared``: the whole-archive workbook's table of texts so far (see ``SharedStrings``)."""
     archive = site.archive
     snapshot, issue = archive.snapshots[i], archive.issues[i]
     rows = {name: history.as_of(name, issue.date) for name in ("visits", "downloads", "gpu_prices")}
@@ -171,7 +174,7 @@ def _issue_output(site: Site, history: History, i: int) -> IssueOutput:
     page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
     return IssueOutput({issue_path(issue): page}, files, mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry)),
-                       sheet_parts(snapshot))
+                       sheet_parts(snapshot, shared))
 
 
 def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:

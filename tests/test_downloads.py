@@ -82,6 +82,25 @@ def test_whole_archive_xlsx_keeps_numbers_numeric():
     assert intel and intel[0][5] == -1.62
 
 
+def _as_csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def test_every_cell_of_the_whole_archive_workbook_equals_its_csv():
+    # Text cells refer to one shared-string table built issue by issue; a wrong reference shows here
+    # (test_cache checks that a cached build's workbook is byte for byte a fresh one's).
+    book = load_workbook(io.BytesIO(SITE.files[ARCHIVE_XLSX]))
+    for name in book.sheetnames:
+        in_book = [[_as_csv_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
+        assert in_book == read_csv(SITE.files[f"data/downloads/{name}.csv"]), name
+
+
 @pytest.mark.build
 def test_built_site_serves_chart_csvs_beside_the_issue_page(built_site):
     issue = built_site / "issues" / "2024-11-22"
