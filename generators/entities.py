@@ -54,16 +54,24 @@ def entity_histories(archive: Archive, mentions: Mapping[date, dict[str, str]] |
         key, get_id = itemgetter(*KEYS[dataset]), ids.get
         # A later snapshot's row wins, in the place of the key's first appearance.
         latest = {(get_id(row[column], row[column]), key(row)): row for row in archive.stacked_rows(dataset)}
+        tables: dict[str, list[Row]] = {}
         for (entity_id, _), row in latest.items():
+            rows = tables.get(entity_id)
+            if rows is None:
+                rows = tables[entity_id] = []
+            rows.append(row)
+        for entity_id, rows in tables.items():
             if entity_id in out:
-                out[entity_id].tables.setdefault(dataset, []).append(row)
+                out[entity_id].tables[dataset] = rows
+    lists = {entity_id: data.mentions for entity_id, data in out.items()}
     for snapshot in archive.snapshots:
         items = (mentions or {}).get(snapshot.issue.date)
         if items is None:
             items = mention_items(snapshot.issue, what_it_said(snapshot.issue, snapshot.rows, registry))
         for entity_id, item in items.items():
-            if entity_id in out:
-                out[entity_id].mentions.append(item)
+            mentioned = lists.get(entity_id)
+            if mentioned is not None:
+                mentioned.append(item)
     return out
 
 
@@ -136,7 +144,7 @@ def entity_charts(data: EntityData) -> list[Chart]:
 
 def _named(rows: list[Row], column: str, name: str) -> list[Row]:
     """The rows with ``column`` reading ``name`` (the entity's name where a snapshot used an alias)."""
-    if all(r[column] == name for r in rows):
+    if set(map(itemgetter(column), rows)) == {name}:
         return rows
     return [{**r, column: name} for r in rows]
 
