@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -163,21 +163,25 @@ class SharedStrings:
 
     def __init__(self):
         self.index: dict[str, int] = {}
+        self._cells: dict = {None: "<c/>"}     # a text or date → its cell, referring to the table
 
     def extend(self, texts: Sequence[str]) -> None:
         """Take in the texts an already written part added (``SheetPart.strings``)."""
         for text in texts:
             self.index.setdefault(text, len(self.index))
 
-    def cell(self, value) -> str:
-        """A cell: a text or date as a reference to the table (added if new), anything else as ``_xlsx_cell``."""
-        if isinstance(value, (str, date)):
-            text = _xlsx_text(value)
-            i = self.index.get(text)
-            if i is None:
-                i = self.index[text] = len(self.index)
-            return _shared_cell(i)
-        return _xlsx_cell(value)
+    def cells(self, values: Sequence) -> Iterator[str]:
+        """Each value's cell, for a column of texts and dates (None for an empty cell): a
+        reference to the table, the column's new texts added in order of first use."""
+        cells = self._cells
+        for value in dict.fromkeys(values):
+            if value not in cells:
+                text = _xlsx_text(value)
+                i = self.index.get(text)
+                if i is None:
+                    i = self.index[text] = len(self.index)
+                cells[value] = f'<c t="s"><v>{i}</v></c>'
+        return map(cells.__getitem__, values)
 
     def xml(self) -> bytes:
         """xl/sharedStrings.xml."""
@@ -203,9 +207,15 @@ def sheet_parts(snapshot: Snapshot, shared: SharedStrings) -> dict[str, SheetPar
 
 def xlsx_rows(rows: Sequence[Sequence], shared: SharedStrings | None = None) -> str:
     """Rows as SpreadsheetML <row> elements: numbers as numbers, texts and dates (ISO) as text,
-    inline or, with ``shared``, as references to its table."""
-    cell = shared.cell if shared is not None else _xlsx_cell
-    return "".join("<row>" + "".join(map(cell, row)) + "</row>" for row in rows)
+    inline or, with ``shared``, as references to its table (new texts added column by column)."""
+    if shared is None or not rows:
+        return "".join("<row>" + "".join(map(_xlsx_cell, row)) + "</row>" for row in rows)
+    columns = []
+    for column in zip(*rows):
+        kinds = set(map(type, column)) - {type(None)}
+        texts = all(issubclass(kind, (str, date)) for kind in kinds)
+        columns.append(shared.cells(column) if texts and kinds else map(_xlsx_cell, column))
+    return "<row>" + "</row><row>".join(map("".join, zip(*columns))) + "</row>"
 
 
 def archive_xlsx(sheets: dict[str, str | bytes], shared: SharedStrings | None = None) -> bytes:
@@ -242,11 +252,6 @@ def archive_xlsx(sheets: dict[str, str | bytes], shared: SharedStrings | None = 
         for name, data in parts.items():
             _add(book, name, data.encode("utf-8") if isinstance(data, str) else data)
     return buffer.getvalue()
-
-
-@lru_cache(maxsize=MEMO)
-def _shared_cell(index: int) -> str:
-    return f'<c t="s"><v>{index}</v></c>'
 
 
 @lru_cache(maxsize=MEMO)

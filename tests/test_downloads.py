@@ -4,12 +4,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from generators.charts import SPECS, Chart, Table
-from generators.downloads import ARCHIVE_XLSX, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
+from generators.downloads import ARCHIVE_XLSX, SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
 from generators.pipeline import run
 
 from conftest import DATA
@@ -135,3 +136,16 @@ def test_a_charts_csv_leaves_a_blank_where_a_series_has_no_value_for_a_date():
     chart = Chart(SPECS[1], "t", figure, Table(("周",)), (), False)
     assert chart_csv(chart) == "\ufeff周,甲,\"乙, 新\"\r\n2024-11-01,1.5,\r\n2024-11-08,2,3\r\n".encode()
     assert chart_csv(chart) == csv_bytes(*chart_rows(chart))
+
+
+def test_shared_strings_hold_texts_and_dates_and_leave_numbers_and_blanks_alone():
+    shared = SharedStrings()
+    rows = [["英伟达", date(2024, 11, 22), 1.5, True, None, "x"],
+            ["=1+1", date(2024, 11, 22), -2.0, False, " 空格 ", 3.0],
+            ["英伟达", None, None, None, None, None]]
+    book = load_workbook(io.BytesIO(archive_xlsx({"t": xlsx_rows(rows, shared)}, shared)))
+    assert list(book["t"].iter_rows(values_only=True)) == [
+        ("英伟达", "2024-11-22", 1.5, True, None, "x"),
+        ("'=1+1", "2024-11-22", -2.0, False, " 空格 ", 3.0),
+        ("英伟达", None, None, None, None, None)]
+    assert list(shared.index) == ["英伟达", "'=1+1", "2024-11-22", " 空格 "]   # each text once; the mixed column inline
