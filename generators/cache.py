@@ -2,10 +2,14 @@
 
 An issue's output (its page and its download files) depends on its own snapshot, the history
 of every earlier snapshot (charts, highlights, corrections), the entity registry and the
-generator's code — never on
-later issues: the "next issue" link is added at build time. Its key is a running hash over the
-snapshots in date order, seeded with the source of this package. Editing an old snapshot
-therefore re-generates it and every later issue; adding a week re-generates only the new one.
+generator's code — never on later issues: the "next issue" link is added at build time. Its key
+is a running hash over the snapshots in date order (each hashed from the bytes of its files),
+seeded with the source of this package. Editing an old snapshot therefore re-generates it and
+every later issue; adding a week re-generates only the new one.
+
+Each entry is two files: a small head (the paths of the issue's pages and files, its items on
+the entity pages, its rows of the whole-archive downloads) that every build reads, and a body
+(the pages and files) read only when the folder being written lacks them (``pipeline.write``).
 """
 from __future__ import annotations
 
