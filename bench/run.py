@@ -183,6 +183,7 @@ def measure(n: int, work: Path, naive: bool, repeat: int) -> dict:
     for _ in range(repeat):                  # cold each time: no pages, no page cache
         shutil.rmtree(work / f"pages{n}", ignore_errors=True)
         shutil.rmtree(work / f"gencache{n}", ignore_errors=True)
+        os.sync()       # the previous run's ~130 MB of writes reach the disk before this run's start
         gen_s, gen_mb, out = child(__file__, "--generate-step", str(data), str(work / f"pages{n}"), str(work / f"gencache{n}"))
         gens.append(last_json(out) | {"wall_s": gen_s, "peak_mb": gen_mb})
     row["gen"] = min(gens, key=lambda g: g["generate_s"]) | {
