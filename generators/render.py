@@ -224,20 +224,20 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     """
     badge = f" {SAMPLE_BADGE}" if chart.sample else ""
     cid = f"chart-{chart.number}"
-    caption = f"图表 {chart.number}：{_text(chart.title)}"
+    caption = f"图表 {chart.number}：{_cell(chart.title)}"
     if chart.figure["data"]:
         plot = (f'<div class="wk-plot" role="img" aria-label="{html.escape(caption)}" '
                 f"data-figure='{figure_attribute(chart.figure)}'></div>")
     else:
         plot = '<p class="wk-empty">本期无此项数据。</p>'
-    notes = "".join(f'<p class="wk-note">注：{_text(n)}</p>' for n in chart.notes)
+    notes = "".join(f'<p class="wk-note">注：{_cell(n)}</p>' for n in chart.notes)
     sample_note = ('<p class="wk-note wk-note-sample">标注“示例数据”的图表含示例数值（数据文件中 sample=true 的行），仅用于演示。</p>'
                    if chart.sample else "")
     link = (f' · <a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
             if download else "")
     block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
-             f'<p class="wk-source">来源：{_text(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
+             f'<p class="wk-source">来源：{_cell(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
     return finished_html(f"{block}\n{table_html(chart, caption)}")
 
 
@@ -256,14 +256,19 @@ def table_html(chart: Chart, caption: str) -> str:
     """The chart's data as an accessible table, collapsed by default."""
     if chart.table.empty:
         return ""
-    head = "".join(f"<th scope=\"col\">{_text(str(c))}</th>" for c in chart.table.columns)
     table = chart.table
+    head = _table_head(table.columns)
     label = "数据表" if table.total is None else f"数据表（最近 {len(table.rows)} 行，共 {table.total} 行，完整数据见“下载数据”）"
     rows = "".join(map(_table_row, table.rows))
     return (f'<details class="wk-table" data-search-exclude><summary>{caption} · {label}</summary>\n'
             f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
             f"<caption>{caption}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div></div>\n</details>\n")
+
+
+@lru_cache(maxsize=MEMO)
+def _table_head(columns: tuple) -> str:
+    return "".join(f'<th scope="col">{_cell(c)}</th>' for c in columns)
 
 
 @lru_cache(maxsize=MEMO)
