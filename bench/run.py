@@ -55,7 +55,7 @@ def generate_step(data: str, pages: str, cache: str) -> None:
     t0 = time.perf_counter()
     archive = load_archive(Path(data))
     t1 = time.perf_counter()
-    site = generate(archive, PageCache(Path(cache)))
+    site = generate(archive, PageCache(Path(cache)), freeze=True)     # as `weekly build` does
     t2 = time.perf_counter()
     total, changed = write(site, Path(pages))
     t3 = time.perf_counter()

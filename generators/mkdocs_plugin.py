@@ -51,6 +51,11 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
     def __init__(self):
         super().__init__()
         self._lifted: dict[str, list[str]] = {}
+        self._one_shot = False
+
+    def on_startup(self, *, command, dirty):
+        # `mkdocs build` builds once and exits; `serve` rebuilds in one process (see pipeline.generate's freeze).
+        self._one_shot = command in ("build", "gh-deploy")
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -58,7 +63,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
         try:
-            self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages")
+            self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages", freeze=self._one_shot)
         except DataError as exc:
             raise PluginError("数据校验未通过：\n" + str(exc)) from None
         self.pages_dir = self.cache_dir / "docs"

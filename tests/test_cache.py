@@ -1,6 +1,9 @@
 """The per-issue cache: adding a week draws only that week, and cached output equals a fresh draw."""
 from __future__ import annotations
 
+import gc
+
+from generators.mkdocs_plugin import WeeklyPlugin
 from generators.pipeline import WRITTEN, run, write
 
 from conftest import copy_data
@@ -78,3 +81,15 @@ def test_a_cached_issue_missing_from_the_written_folder_is_written_again(tmp_pat
     write(site, out)
     assert page.read_text(encoding="utf-8") == text
     assert (out / "issues" / "2024-11-08" / "chart-2.csv").read_bytes() == site.files["issues/2024-11-08/chart-2.csv"]
+
+
+def test_a_serve_rebuild_leaves_the_cycle_collector_as_it_found_it(tmp_path):
+    # `mkdocs serve` regenerates in one long process: nothing may be frozen out of the collector's
+    # reach there (a one-shot build freezes what it made; see pipeline.generate).
+    plugin = WeeklyPlugin()
+    plugin.on_startup(command="serve", dirty=False)
+    frozen = gc.get_freeze_count()
+    run(copy_data(tmp_path), freeze=plugin._one_shot)
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    plugin.on_startup(command="build", dirty=False)
+    assert plugin._one_shot
