@@ -57,12 +57,14 @@ def page_keys(snapshots: tuple[Snapshot, ...], registry: Registry) -> list[str]:
 class IssueOutput:
     """What one issue contributes to the site: docs path → Markdown, docs path → file bytes, its
     item in each mentioned entity's list of issues (entity id → ``mention_items`` HTML), and its
-    rows of the whole-archive downloads (dataset → ``SheetPart``)."""
+    rows of the whole-archive downloads (dataset → ``SheetPart``), and the names and tags it uses
+    (for the search dictionary)."""
 
     pages: dict[str, str]
     files: dict[str, bytes]
     mentions: dict[str, str] = field(default_factory=dict)
     sheets: dict[str, SheetPart] = field(default_factory=dict)
+    words: tuple[str, ...] = ()
 
 
 class CachedIssue:
@@ -77,6 +79,7 @@ class CachedIssue:
         self.files: tuple[str, ...] = head["files"]
         self.mentions: dict[str, str] = head["mentions"]
         self.sheets: dict[str, SheetPart] = head["sheets"]
+        self.words: tuple[str, ...] = head["words"]
         self._content: dict[str, str | bytes] | None = None
 
     def content(self) -> dict[str, str | bytes]:
@@ -123,7 +126,7 @@ class PageCache:
         for stale in self._held.pop(slug, []):
             stale.unlink(missing_ok=True)
         head = {"pages": tuple(output.pages), "files": tuple(output.files), "mentions": output.mentions,
-                "sheets": output.sheets}
+                "sheets": output.sheets, "words": output.words}
         # The body first, the head last: a head on disk means its body is complete.
         written = []
         for part, value in (("body", (output.pages, output.files)), ("head", head)):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from operator import itemgetter
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from .entities import entity_pages, mention_items, what_it_said
 from .highlights import week_highlights
 from .load import load_archive
 from .registry import NAME_COLUMNS, registry_markdown
-from .model import Archive, Issue
+from .model import Archive, Issue, Registry, Snapshot
 from .render import issue_markdown, issue_path, link_text
 
 
@@ -134,7 +134,7 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     issues = archive.issues
     keys = page_keys(archive.snapshots, archive.registry) if cache else []
     site.corrections = correction_map(archive)
-    mentions, sheets, shared = {}, [], SharedStrings()
+    mentions, sheets, words, shared = {}, [], [], SharedStrings()
     for i, issue in enumerate(issues):
         cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None
         if cached is not None:
@@ -151,6 +151,7 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
                 cache.put(issue.slug, keys[i], output)
         mentions[issue.date] = output.mentions
         sheets.append(output.sheets)
+        words.append(output.words)
         if cache:
             site.keys[issue.slug] = keys[i]
     pages, site.entity_charts = entity_pages(archive, mentions)
@@ -162,7 +163,7 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     site.pages["data.md"] = "\n".join([schema_markdown(), registry_markdown(), archive_markdown(list(whole))])
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.pages.update(archive_pages(issues))
-    site.words = search_words(archive)
+    site.words = search_words(archive.registry, words)
     return site
 
 
@@ -186,7 +187,7 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
     return IssueOutput({issue_path(issue): page}, files, mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry)),
-                       sheet_parts(snapshot, shared))
+                       sheet_parts(snapshot, shared), issue_words(snapshot))
 
 
 def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:
@@ -209,16 +210,23 @@ def latest_markdown(issue: Issue) -> str:
             f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}](issues/{issue.slug}.md)。\n")
 
 
-def search_words(archive: Archive) -> list[str]:
-    """Names that jieba must keep whole: every entity in the data and registry (aliases too), every watch-list company."""
-    words: set[str] = {n for e in archive.registry.entities for n in e.names}
-    getters = {name: itemgetter(column) for name, column in NAME_COLUMNS.items()}
-    for snapshot in archive.snapshots:
-        for name, getter in getters.items():
-            words.update(map(str, map(getter, snapshot.rows.get(name, ()))))
-        for w in snapshot.issue.watchlists:
-            words.update(w.companies)
-        words.update(snapshot.issue.tags)
+def issue_words(snapshot: Snapshot) -> tuple[str, ...]:
+    """The names one issue uses (in its data, its watch lists) and its tags, each once."""
+    words: dict[str, None] = {}
+    for name, column in NAME_COLUMNS.items():
+        words.update(dict.fromkeys(map(str, map(itemgetter(column), snapshot.rows.get(name, ())))))
+    for watchlist in snapshot.issue.watchlists:
+        words.update(dict.fromkeys(watchlist.companies))
+    words.update(dict.fromkeys(snapshot.issue.tags))
+    return tuple(words)
+
+
+def search_words(registry: Registry, used: Iterable[tuple[str, ...]]) -> list[str]:
+    """Names that jieba must keep whole: every entity in the registry (aliases too) and every
+    name and tag the issues use (``issue_words`` of each)."""
+    words: set[str] = {n for e in registry.entities for n in e.names}
+    for issue in used:
+        words.update(issue)
     return sorted(w for w in words if w.strip())
 
 

@@ -21,6 +21,7 @@ def test_a_cached_build_after_adding_a_week_draws_only_the_new_issue_and_matches
     fresh = run(data)
     assert cached.pages == fresh.pages
     assert cached.files == fresh.files
+    assert cached.words == fresh.words
 
 
 def test_earlier_issues_download_files_do_not_change_when_a_week_is_added(tmp_path):
