@@ -85,9 +85,17 @@ class CachedIssue:
     def content(self) -> dict[str, str | bytes]:
         """Every page and file of the issue: docs path → Markdown or bytes (read once)."""
         if self._content is None:
-            pages, files = pickle.loads(self.cache.body_path(self.slug, self.key).read_bytes())
+            path = self.cache.body_path(self.slug, self.key)
+            try:
+                pages, files = pickle.loads(path.read_bytes())
+            except (OSError, pickle.PickleError, EOFError, ValueError) as exc:
+                raise CacheError(f"生成缓存已损坏（{path}：{exc}）；删除 {self.cache.folder.parent} 后重新构建即可") from None
             self._content = {**pages, **files}
         return self._content
+
+
+class CacheError(RuntimeError):
+    """The page cache lost a file it listed (only if something else deleted or damaged it)."""
 
 
 class PageCache:

@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .cache import CacheError
 from .errors import DataError
 from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
@@ -67,7 +68,10 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         except DataError as exc:
             raise PluginError("数据校验未通过：\n" + str(exc)) from None
         self.pages_dir = self.cache_dir / "docs"
-        write(self.site, self.pages_dir)
+        try:
+            write(self.site, self.pages_dir)
+        except CacheError as exc:
+            raise PluginError(str(exc)) from None
         self._use_dictionary(config)
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)

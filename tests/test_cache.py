@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
+from generators.cache import CacheError
 from generators.mkdocs_plugin import WeeklyPlugin
 from generators.pipeline import WRITTEN, run, write
 
@@ -94,3 +97,13 @@ def test_a_serve_rebuild_leaves_the_cycle_collector_as_it_found_it(tmp_path):
     assert gc.isenabled() and gc.get_freeze_count() == frozen
     plugin.on_startup(command="build", dirty=False)
     assert plugin._one_shot
+
+
+def test_a_damaged_cache_says_so_and_how_to_recover(tmp_path):
+    data, cache, out = copy_data(tmp_path), tmp_path / "cache" / "pages", tmp_path / "out"
+    write(run(data, cache_dir=cache), out)
+    (out / "issues" / "2024-11-08.md").unlink()                     # the folder lacks it: read from the cache
+    for body in cache.glob("2024-11-08.*.body.pickle"):
+        body.write_bytes(b"not a pickle")
+    with pytest.raises(CacheError, match="删除 .*cache"):
+        write(run(data, cache_dir=cache), out)
