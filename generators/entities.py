@@ -22,6 +22,10 @@ from .units import pct, plain, wan
 
 INDEX = "entities/index.md"
 TABLE_ROWS = 52
+# Date labels by how far apart the ticks are: days or weeks, months, years.
+DATE_TICKS = [{"dtickrange": [None, "M1"], "value": "%m-%d"},
+              {"dtickrange": ["M1", "M12"], "value": "%Y-%m"},
+              {"dtickrange": ["M12", None], "value": "%Y"}]
 # An entity's row key within its history (besides the entity itself, whatever name a snapshot used).
 KEYS = {"stocks": ("issue",), "visits": ("week",), "downloads": ("month",), "gpu_prices": ("date", "condition")}
 
@@ -137,6 +141,12 @@ def entity_charts(data: EntityData) -> list[Chart]:
     charts = []
     for number, (key, title, source, figure, table, rows, notes) in enumerate(made, start=1):
         spec = ChartSpec(number, key, title, source)
+        if figure["data"]:
+            # Years of history: the date axis labels what its ticks are apart (a fixed %m-%d read
+            # "01-01" under every yearly tick), and it stays right as the reader zooms in.
+            xaxis = figure["layout"].setdefault("xaxis", {})
+            xaxis.pop("tickformat", None)
+            xaxis["tickformatstops"] = DATE_TICKS
         # The chart and its CSV hold the full history; the page's table its latest year or so.
         charts.append(Chart(spec, title, figure, table, notes, any(r["sample"] for r in rows)))
     return charts
@@ -154,10 +164,10 @@ def stock_history(rows: Sequence[Row], entity: Entity, table_rows: int | None = 
     shows only the latest issues, as ``Table.latest``)."""
     rows = sorted(rows, key=itemgetter("issue"))
     values = list(map(_compact, map(itemgetter("change_pct"), rows)))
+    # No label on each bar: years of weekly bars are too narrow to carry one; hovering shows it.
     trace = {"type": "bar", "name": entity.name, "x": list(map(iso_day, map(itemgetter("issue"), rows))), "y": values,
              "marker": {"color": list(map(_bar_color, values))},
-             "text": list(map(pct, values)), "textposition": "outside", "cliponaxis": False,
-             "hovertemplate": "%{x}<br>周涨跌幅 %{text}<extra></extra>"}
+             "hovertemplate": "%{x}<br>周涨跌幅 %{y:+.2f}%<extra></extra>"}
     layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"ticksuffix": "%", "zeroline": True},
               "showlegend": False}
     shown, total = _latest(rows, table_rows)

@@ -1,13 +1,18 @@
 """Entity pages: one per registered entity, history drawn from every snapshot, found by any alias."""
 from __future__ import annotations
 
+import functools
+import http.server
+import re
+import threading
+
 import pandas as pd
 import pytest
 
 from generators.pipeline import run
 from generators.registry import NAME_COLUMNS
 
-from conftest import DATA, search
+from conftest import DATA, _Quiet, free_port, search, weekly
 
 SITE = run(DATA)
 ARCHIVE = SITE.archive
@@ -91,3 +96,28 @@ def test_entity_page_draws_its_history_chart(page, server):
     page.goto(f"{server}/entities/chatgpt/")
     page.wait_for_function("document.querySelectorAll('.wk-plot[data-rendered] .main-svg').length >= 1", timeout=20000)
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def three_years(tmp_path_factory, browser):
+    """A 156-week synthetic archive, built and served (an entity page then holds three years)."""
+    root = tmp_path_factory.mktemp("years")
+    assert weekly("synth", "--weeks", "156", "--out", str(root / "data")).returncode == 0
+    built = weekly("build", "--data", str(root / "data"), "--site-dir", str(root / "site"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    handler = functools.partial(_Quiet, directory=str(root / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.mark.browser
+def test_a_years_long_entity_chart_labels_its_date_axis_by_year_not_day(browser, three_years):
+    page = browser.new_page(viewport={"width": 390, "height": 844})      # a phone
+    page.goto(f"{three_years}/entities/nvda/")
+    page.wait_for_function("document.querySelectorAll('#chart-1 .xtick text').length >= 2", timeout=20000)
+    ticks = page.locator("#chart-1 .xtick text").all_text_contents()
+    page.close()
+    assert len(set(ticks)) == len(ticks), ticks                  # each tick says a different date
+    assert all(re.fullmatch(r"\d{4}(-\d{2})?", t) for t in ticks), ticks
