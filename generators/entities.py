@@ -147,6 +147,9 @@ def entity_charts(data: EntityData) -> list[Chart]:
             xaxis = figure["layout"].setdefault("xaxis", {})
             xaxis.pop("tickformat", None)
             xaxis["tickformatstops"] = DATE_TICKS
+            for trace in figure["data"]:
+                if trace.get("mode") == "lines+markers" and len(trace["x"]) > TABLE_ROWS:
+                    trace["mode"] = "lines"     # a marker a week for years is a smear, and heavy on a phone
         # The chart and its CSV hold the full history; the page's table its latest year or so.
         charts.append(Chart(spec, title, figure, table, notes, any(r["sample"] for r in rows)))
     return charts

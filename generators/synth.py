@@ -56,6 +56,7 @@ SITES = (
     ("Pika", "video", "海外", 105, -0.005, 0), ("MiniMax", "video", "国内", 150, 0.02, 0),
     ("可灵", "video", "国内", 80, 0.02, 20),
 )
+GROWTH_WEEKS = 52
 APPS = (("豆包", 2600), ("Kimi", 1250), ("文小言", 820), ("腾讯元宝", 650), ("通义", 560),
         ("讯飞星火", 330), ("智谱清言", 260))
 GPUS = (("H100", 29500, 23500), ("A100", 8300, 6100))
@@ -174,7 +175,11 @@ def _visit_rows(week: Week, rng: random.Random) -> list[list]:
     for product, category, region, base, growth, since in SITES:
         if week.index < since:
             continue
-        level = base * (1 + growth) ** (week.index - since) * (1 + 0.04 * math.sin(week.index / 3)) * rng.uniform(0.96, 1.04)
+        # Growth that levels off over a year or two (compounding for ten years took ChatGPT to
+        # 8 万亿 visits a week); a function of the week's index only, so a longer archive keeps
+        # the weeks of a shorter one.
+        weeks_of_growth = GROWTH_WEEKS * (1 - math.exp(-(week.index - since) / GROWTH_WEEKS))
+        level = base * (1 + growth) ** weeks_of_growth * (1 + 0.04 * math.sin(week.index / 3)) * rng.uniform(0.96, 1.04)
         rows.append([product, category, region, start.isoformat(), f"{level:.0f}", "true"])
     return rows
 
