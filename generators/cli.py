@@ -243,11 +243,65 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
         _usage(f"新一期的日期 {target} 应晚于最新一期 {seed_day}")
     seed_files = {p.name: p.read_text(encoding="utf-8-sig") for p in sorted(seed.iterdir()) if p.is_file()}
     files = scaffold_files(seed_files, seed_day, target, carry)
+    sealed = _seal_published(data_dir, _as_of(None, None, None))
     folder.mkdir()
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
+    click.echo(sealed)
     click.echo(f"已从 {seed} 创建 {folder}：" + "、".join(files))
     click.echo(f"下一步：填写标题、导语、正文中“待填写”处{'' if carry else '和各 CSV 中空着的数值'}，然后运行 weekly check。")
+
+
+@main.command()
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@AS_OF
+def seal(data_dir: Path, as_of: datetime) -> None:
+    """把已发布的各期记入 data/published.sha256：此后改动这些期的文件，校验与构建都会报错（weekly new 会自动做这一步）。
+
+    例：weekly seal
+    """
+    from .load import load_archive
+
+    try:
+        load_archive(data_dir)
+    except DataError as exc:
+        _fail_data(exc)
+    click.echo(_seal_published(data_dir, as_of))
+
+
+@main.command()
+@click.argument("day")
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+def unseal(day: str, data_dir: Path) -> None:
+    """解除一期的封存，以便有意改动已发布的这一期（请在提交说明中写明原因；下次 weekly new / seal 会重新封存）。
+
+    例：weekly unseal 2024-11-08
+    """
+    from .seal import unseal as forget
+
+    try:
+        target = date.fromisoformat(day)
+    except ValueError:
+        _usage(f"日期应为 YYYY-MM-DD，实际为 {day!r}")
+    if not forget(data_dir, target):
+        _usage(f"{target} 未被封存，无需解除")
+    click.echo(f"已解除 {target} 的封存：现在可以改动 {data_dir / day}。改完运行 weekly check，提交时写明原因。")
+
+
+def _seal_published(data_dir: Path, as_of: datetime) -> str:
+    """Seal every issue public at ``as_of``; one line saying what was done."""
+    from .load import load_archive
+    from .seal import SEALS_FILE, seal as record
+
+    try:
+        archive = load_archive(data_dir)
+    except DataError:
+        return "数据未通过校验，这次没有封存已发布的期；修正后运行 weekly seal。"
+    added = record(data_dir, [i.date for i in archive.issues if i.is_public(as_of)])
+    if not added:
+        return "已发布的各期都已封存。"
+    days = "、".join(d.isoformat() for d in added)
+    return f"已封存 {len(added)} 期已发布的期（{days}）到 {data_dir / SEALS_FILE}：此后改动它们，校验会报错。"
 
 
 def _usage(message: str) -> None:

@@ -24,6 +24,7 @@ from .errors import Problems
 from .consistency import contradictions
 from .model import BEIJING, Archive, Issue, Period, Registry, Snapshot, Watchlist
 from .registry import check_names, check_watchlist, load_registry, mentions
+from .seal import SEALS_FILE, check_seals
 from .schema import DATASETS, ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
 
 # re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
@@ -36,7 +37,7 @@ TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", re.ASCII)
 TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
 PRICE_LOOKBACK_DAYS = 7
 PREVIEW = "preview"   # WEEKLY_AS_OF value for a local preview that shows drafts and embargoed issues
-IGNORED_TOP_LEVEL = {"README.md", "entities.yaml"}
+IGNORED_TOP_LEVEL = {"README.md", "entities.yaml", SEALS_FILE}
 
 
 def load_archive(data_dir: Path, as_of: datetime | None = None) -> Archive:
@@ -101,6 +102,7 @@ def _load_all(data_dir: Path) -> Archive:
             snapshots.append(snapshot)
     if not snapshots and not problems.items:
         problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
+    check_seals(data_dir, problems)        # published issues are as they were published
     problems.raise_if_any()
     return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)), registry)
 

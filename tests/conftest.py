@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from generators.seal import SEALS_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -28,9 +30,12 @@ def weekly(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.
                           capture_output=True, text=True, timeout=600)
 
 
-def copy_data(tmp_path: Path) -> Path:
+def copy_data(tmp_path: Path, *, sealed: bool = False) -> Path:
+    """A copy of data/ to edit. Without its seals (data/published.sha256) unless asked: most tests
+    edit published issues on purpose to see what the pipeline makes of it; test_seal checks that a
+    sealed copy refuses the same edits."""
     target = tmp_path / "data"
-    shutil.copytree(DATA, target)
+    shutil.copytree(DATA, target, ignore=None if sealed else shutil.ignore_patterns(SEALS_FILE))
     return target
 
 
