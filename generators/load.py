@@ -84,7 +84,7 @@ def _load_all(data_dir: Path) -> Archive:
         problems.raise_if_any()
     root = data_dir.resolve()
     registry = load_registry(data_dir / ENTITIES_FILE, problems)
-    snapshots = []
+    snapshots, digests = [], {}     # digests: the sha256 of every file read, for the seals
     for folder in sorted(data_dir.iterdir()):
         if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL:
             continue
@@ -97,24 +97,27 @@ def _load_all(data_dir: Path) -> Archive:
         day = _folder_date(folder, problems)
         if day is None:
             continue
-        snapshot = load_snapshot(folder, day, problems, root, registry)
+        snapshot = load_snapshot(folder, day, problems, root, registry, digests)
         if snapshot is not None:
             snapshots.append(snapshot)
     if not snapshots and not problems.items:
         problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
-    check_seals(data_dir, problems)        # published issues are as they were published
+    check_seals(data_dir, problems, digests)        # published issues are as they were published
     problems.raise_if_any()
     return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)), registry)
 
 
 def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
-                  registry: Registry | None = None) -> Snapshot | None:
-    """Read one week's folder; problems are collected, None when the issue file is unusable."""
+                  registry: Registry | None = None, digests: dict[str, str] | None = None) -> Snapshot | None:
+    """Read one week's folder; problems are collected, None when the issue file is unusable.
+
+    ``digests``, when given, takes the sha256 of every file read (``<folder>/<file>`` → hex).
+    """
     before = len(problems.items)
     for path in sorted(folder.iterdir()):
         if not _inside(path, root):
             problems.add(path, "指向 data/ 之外的链接，已拒绝读取")
-    source = hashlib.sha256(folder.name.encode())       # every byte read, for the page cache's key
+    source: dict[str, str] = {}             # file name → sha256 of the bytes read (seals, cache key)
     issue = _load_issue(folder / ISSUE_FILE, day, problems, root, source)
     rows: dict[str, tuple[dict[str, Any], ...]] = {}
     for dataset in DATASETS:
@@ -142,12 +145,15 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             problems.add(path, "未知文件，不会被使用", hint="数据文件名见“数据说明”页：" + "、".join(sorted(known)))
     if issue is None or len(problems.items) > before:
         return None
-    return Snapshot(issue, rows, source.digest())
+    if digests is not None:
+        digests.update({f"{folder.name}/{name}": digest for name, digest in source.items()})
+    key = hashlib.sha256("".join(f"{name}\0{digest}\n" for name, digest in source.items()).encode() + folder.name.encode())
+    return Snapshot(issue, rows, key.digest())
 
 
 # --- issue.md ---------------------------------------------------------------------------
 
-def _load_issue(path: Path, day: date, problems: Problems, root: Path, source=None) -> Issue | None:
+def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: dict | None = None) -> Issue | None:
     if not path.exists():
         problems.add(path, "缺少期刊文件 issue.md")
         return None
@@ -298,7 +304,7 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path, source=No
 
 # --- CSV tables -------------------------------------------------------------------------
 
-def _load_table(path: Path, dataset: Dataset, problems: Problems, source=None) -> list[dict[str, Any]] | None:
+def _load_table(path: Path, dataset: Dataset, problems: Problems, source: dict | None = None) -> list[dict[str, Any]] | None:
     """The table's rows as parsed records (each with its ``_line``); None on any problem."""
     text = _read_text(path, problems, source)
     if text is None:
@@ -448,15 +454,15 @@ def _check_narrative(path: Path, stocks: Sequence[dict[str, Any]] | None, regist
 
 # --- helpers ----------------------------------------------------------------------------
 
-def _read_text(path: Path, problems: Problems, source=None) -> str | None:
-    """The file's text; ``source`` (a hashlib object), when given, takes in its name and bytes."""
+def _read_text(path: Path, problems: Problems, source: dict | None = None) -> str | None:
+    """The file's text; ``source``, when given, takes the sha256 of its bytes under its name."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         problems.add(path, f"无法读取：{exc.strerror}")
         return None
     if source is not None:
-        source.update(b"%s\0%d\0" % (path.name.encode(), len(raw)) + raw)
+        source[path.name] = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -22,11 +22,16 @@ SEALS_FILE = "published.sha256"
 _LINE = re.compile(r"^([0-9a-f]{64})  (\d{4}-\d{2}-\d{2})/([^/]+)$")
 
 
-def folder_hashes(data_dir: Path, day: date) -> dict[str, str]:
-    """``<date>/<file>`` → sha256 of the file's bytes, for every file of one issue's folder."""
-    folder = data_dir / day.isoformat()
-    return {f"{day.isoformat()}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
+def folder_hashes(data_dir: Path, day: date, known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``<date>/<file>`` → sha256 of the file's bytes, for every file of one issue's folder
+    (``known``: digests the loader took as it read the files, reused)."""
+    folder, known = data_dir / day.isoformat(), known or {}
+    out = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.name.startswith("."):
+            rel = f"{day.isoformat()}/{path.name}"
+            out[rel] = known.get(rel) or hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
 
 
 def read_seals(data_dir: Path, problems: Problems) -> dict[str, str]:
@@ -47,23 +52,27 @@ def read_seals(data_dir: Path, problems: Problems) -> dict[str, str]:
     return seals
 
 
-def check_seals(data_dir: Path, problems: Problems) -> None:
-    """Every sealed issue's folder still holds exactly the files it was sealed with."""
+def check_seals(data_dir: Path, problems: Problems, known: Mapping[str, str] | None = None) -> None:
+    """Every sealed issue's folder still holds exactly the files it was sealed with (``known``:
+    see ``folder_hashes``)."""
     seals = read_seals(data_dir, problems)
-    for day in sorted({rel.split("/", 1)[0] for rel in seals}):
+    by_day: dict[str, dict[str, str]] = {}
+    for rel, digest in seals.items():
+        by_day.setdefault(rel.split("/", 1)[0], {})[rel] = digest
+    for day, sealed in sorted(by_day.items()):
         hint = (f"已发布的期不能改动：数值更正请写进最新一期的数据（页面会显示“更正”）；"
                 f"确需改动这一期，先运行 weekly unseal {day}，并在提交说明中写明原因")
         folder = data_dir / day
         if not folder.is_dir():
             problems.add(folder, "已发布的一期被删除或改名", hint=hint)
             continue
-        current = folder_hashes(data_dir, date.fromisoformat(day))
-        for rel in sorted({r for r in seals if r.startswith(day + "/")} | set(current)):
+        current = folder_hashes(data_dir, date.fromisoformat(day), known)
+        for rel in sorted(sealed.keys() | current.keys()):
             if rel not in current:
                 problems.add(data_dir / rel, "已发布的一期中的文件被删除", hint=hint)
-            elif rel not in seals:
+            elif rel not in sealed:
                 problems.add(data_dir / rel, "已发布的一期中新增了文件", hint=hint)
-            elif current[rel] != seals[rel]:
+            elif current[rel] != sealed[rel]:
                 problems.add(data_dir / rel, "已发布的一期被改动：内容与发布时不同", hint=hint)
 
 
