@@ -80,3 +80,13 @@ def test_weekly_new_seals_the_published_issues_and_not_one_still_under_embargo(t
     assert "已封存 7 期" in made.stdout
     seals = (data / SEALS_FILE).read_text(encoding="utf-8")
     assert f"  {ISSUE}/gpu_prices.csv" in seals and "2024-11-22/" not in seals and "2024-11-29/" not in seals
+
+
+def test_a_damaged_seals_file_is_reported_by_line(tmp_path):
+    data = copy_data(tmp_path, sealed=True)
+    path = data / SEALS_FILE
+    path.write_text(path.read_text(encoding="utf-8") + "not a seal\n", encoding="utf-8")
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 1
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    assert f"data/{SEALS_FILE}:{line}: 无法识别的一行" in result.stderr
