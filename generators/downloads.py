@@ -113,8 +113,16 @@ def chart_csv(chart: Chart) -> bytes:
     return (BOM + csv_lines([header]) + lines + ("\r\n" if lines else "")).encode("utf-8")
 
 
-def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes]) -> bytes:
-    """One issue's data: its snapshot's dataset files and the CSV of every chart (name → bytes).
+def dataset_lines(snapshot: Snapshot) -> dict[str, list[str]]:
+    """Each of the snapshot's datasets as CSV lines in its column order, without the header
+    (written once per issue: its ZIP and its rows of the whole-archive CSVs both use them)."""
+    return {dataset.name: [_csv_line(row) for row in dataset_sheet(dataset, snapshot.rows[dataset.name])[1]]
+            for dataset in DATASETS if dataset.name in snapshot.rows}
+
+
+def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes], lines: dict[str, list[str]]) -> bytes:
+    """One issue's data: its snapshot's dataset files (``lines``: ``dataset_lines``) and the CSV
+    of every chart (name → bytes).
 
     Stored, not deflated: the files are a few KB each, and a deflate stream per file cost ten
     times what the whole archive took to write, to save some 10 KB of download.
@@ -122,9 +130,10 @@ def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for dataset in DATASETS:
-            if dataset.name in snapshot.rows:
+            if dataset.name in lines:
+                header = csv_lines([[c.name for c in dataset.columns]])
                 _add(archive, f"{snapshot.issue.slug}/{dataset.filename}",
-                     csv_bytes(*dataset_sheet(dataset, snapshot.rows[dataset.name])), zipfile.ZIP_STORED)
+                     (BOM + header + "".join(lines[dataset.name])).encode("utf-8"), zipfile.ZIP_STORED)
         for name, data in chart_csvs.items():
             _add(archive, f"{snapshot.issue.slug}/{name}", data, zipfile.ZIP_STORED)
     return buffer.getvalue()
@@ -190,10 +199,12 @@ class SharedStrings:
                 f"{items}</sst>").encode("utf-8")
 
 
-def sheet_parts(snapshot: Snapshot, shared: SharedStrings) -> dict[str, SheetPart]:
+def sheet_parts(snapshot: Snapshot, shared: SharedStrings, lines: dict[str, list[str]]) -> dict[str, SheetPart]:
     """What one snapshot adds to each whole-archive dataset file (``shared``: the table of the
-    texts of every earlier issue, to which this one's new texts are added)."""
+    texts of every earlier issue, to which this one's new texts are added; ``lines``:
+    ``dataset_lines``, each of which gains the issue date in front)."""
     out = {}
+    prefix = _csv_field(snapshot.issue.date) + ","
     for dataset in DATASETS:
         rows = snapshot.rows.get(dataset.name)
         if rows:
@@ -201,7 +212,9 @@ def sheet_parts(snapshot: Snapshot, shared: SharedStrings) -> dict[str, SheetPar
             before = len(shared.index)
             xml = xlsx_rows(body, shared)
             new = tuple(itertools.islice(shared.index, before, None)) if len(shared.index) > before else ()
-            out[dataset.name] = SheetPart(csv_lines(body).encode("utf-8"), xml.encode("utf-8"), new)
+            # Every dataset has several columns, so no line is a lone empty field that csv.writer would quote.
+            text = "".join(prefix + line for line in lines[dataset.name])
+            out[dataset.name] = SheetPart(text.encode("utf-8"), xml.encode("utf-8"), new)
     return out
 
 

@@ -15,7 +15,8 @@ from .cache import CachedIssue, IssueOutput, PageCache, page_keys
 from .charts import Chart, build_charts
 from .compute import Correction, History, correction_map
 from .docs_pages import schema_markdown
-from .downloads import SharedStrings, archive_files, archive_markdown, chart_csv, chart_csv_name, issue_zip, sheet_parts
+from .downloads import (SharedStrings, archive_files, archive_markdown, chart_csv, chart_csv_name, dataset_lines, issue_zip,
+                        sheet_parts)
 from .entities import entity_pages, mention_items, what_it_said
 from .highlights import week_highlights
 from .load import load_archive
@@ -181,13 +182,14 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     site.highlights[issue.slug] = points
     links, files = _chart_files(f"issues/{issue.slug}", charts)
     folder = f"issues/{issue.slug}/"
-    files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()})
+    lines = dataset_lines(snapshot)
+    files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()}, lines)
     prev = archive.issues[i - 1] if i > 0 else None
     sentences = [(h.text, h.quotes_sample) for h in points]
     page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
     return IssueOutput({issue_path(issue): page}, files, mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry)),
-                       sheet_parts(snapshot, shared), issue_words(snapshot))
+                       sheet_parts(snapshot, shared, lines), issue_words(snapshot))
 
 
 def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:
