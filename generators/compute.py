@@ -37,7 +37,8 @@ class _Visible:
         self.values: dict[str, dict[date, float]] = {}            # entity → date → value
         self.maxima: dict[str, tuple[list[date], list[float]]] = {}   # entity → dates, running max
 
-    def add(self, rows: tuple[Row, ...]) -> None:
+    def add(self, rows: tuple[Row, ...], restated: list[tuple[Row, Row]] | None = None) -> None:
+        """Take in one snapshot's rows; ``restated`` takes (earlier row, this row) for every key seen before."""
         buckets, key, date_column = self.buckets, self.key, self.date_column
         for row in rows:
             day = row[date_column]
@@ -46,8 +47,10 @@ class _Visible:
                 bucket = buckets[day] = {}
                 bisect.insort(self.dates, day)
             k = key(row)
-            bucket.pop(k, None)
+            old = bucket.pop(k, None)
             bucket[k] = row                         # a restated row moves to the end, as in its CSV
+            if old is not None and restated is not None:
+                restated.append((old, row))
         if self.record:
             entity, value = self.record
             for row in rows:
@@ -100,6 +103,7 @@ class History:
 
     def _reset(self) -> None:
         self._added = 0
+        self._corrections: dict[date, list[Correction]] = {}
         # The dated datasets: stocks are a week's moves, read from the issue's own snapshot.
         self._visible = {name: _Visible(name) for name, spec in DATASET_BY_NAME.items() if spec.date_column}
 
@@ -108,8 +112,11 @@ class History:
             self._reset()
         while self._added < len(self._snapshots) and self._snapshots[self._added].issue.date <= issue_date:
             rows = self._snapshots[self._added].rows
+            pairs: dict[str, list[tuple[Row, Row]]] = {name: [] for name in CORRECTABLE}
             for name, visible in self._visible.items():
-                visible.add(rows.get(name, ()))
+                visible.add(rows.get(name, ()), pairs.get(name))
+            if any(pairs.values()):
+                self._corrections.update(_corrections(pairs))
             self._added += 1
 
     def as_of(self, dataset: str, issue_date: date, window_days: int | None = None) -> list[Row]:
@@ -128,6 +135,22 @@ class History:
         """The dates of the rows visible to the issue of ``issue_date``, ascending."""
         self._advance(issue_date)
         return list(self._visible[dataset].dates)
+
+    def corrections(self, issue_date: date) -> dict[date, list[Correction]]:
+        """Every value restated by the issues up to ``issue_date``, by the issue that restates it.
+
+        A key that appears in several snapshots is compared with its previous appearance (the
+        row the replay replaces); a different value is a correction announced by the later
+        issue. Within an issue the corrections follow a fixed order of datasets, then the rows
+        of its CSV files.
+        """
+        self._advance(issue_date)
+        return {day: found for day, found in self._corrections.items() if day <= issue_date}
+
+    def corrected_by(self, issue_date: date) -> list[Correction]:
+        """The corrections the issue of ``issue_date`` announces (see ``corrections``)."""
+        self._advance(issue_date)
+        return self._corrections.get(issue_date, [])
 
     def best_before(self, dataset: str, issue_date: date, day: date) -> dict[str, float]:
         """Per entity, the highest value visible to the issue among rows dated before ``day``
@@ -153,29 +176,19 @@ class Correction:
     published: date     # the issue that published the old value
 
 
-def correction_map(archive: Archive) -> dict[date, list[Correction]]:
-    """Every restated value in the archive, by the issue that restates it, in one pass.
-
-    A key that appears in several snapshots is compared with its previous appearance; a
-    different value is a correction announced by the later issue. Within an issue the
-    corrections follow a fixed order of datasets, then the rows of its CSV files.
-    """
+def _corrections(pairs: dict[str, list[tuple[Row, Row]]]) -> dict[date, list[Correction]]:
+    """The corrections among (earlier row, later row with the same key) pairs, per dataset."""
     found: dict[date, list[Correction]] = {}
     for name, value in CORRECTABLE.items():
         spec = DATASET_BY_NAME[name]
-        key = itemgetter(*spec.key)
-        last: dict[tuple, Row] = {}
-        for snapshot in archive.snapshots:
-            for new in snapshot.rows.get(name, ()):
-                old = last.get(k := key(new))
-                last[k] = new
-                if old is None or new[value] == old[value] or (name == "downloads" and not old["complete"]):
-                    continue
-                entity = str(new[spec.key[0]]) + (f" {'新品' if new['condition'] == 'new' else '二手'}" if name == "gpu_prices" else "")
-                day = new[spec.date_column]
-                when = f"{day:%Y-%m}" if spec.date_column == "month" else f"{day:%Y-%m-%d}"
-                found.setdefault(new["issue"], []).append(
-                    Correction(spec.title, entity, when, _number(old[value]), _number(new[value]), old["issue"]))
+        for old, new in pairs.get(name, ()):
+            if new[value] == old[value] or (name == "downloads" and not old["complete"]):
+                continue
+            entity = str(new[spec.key[0]]) + (f" {'新品' if new['condition'] == 'new' else '二手'}" if name == "gpu_prices" else "")
+            day = new[spec.date_column]
+            when = f"{day:%Y-%m}" if spec.date_column == "month" else f"{day:%Y-%m-%d}"
+            found.setdefault(new["issue"], []).append(
+                Correction(spec.title, entity, when, _number(old[value]), _number(new[value]), old["issue"]))
     return found
 
 

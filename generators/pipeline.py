@@ -13,7 +13,7 @@ from pathlib import Path
 from .archive import archive_pages, recency_boost
 from .cache import CachedIssue, IssueOutput, PageCache, page_keys
 from .charts import Chart, build_charts
-from .compute import Correction, History, correction_map
+from .compute import Correction, History
 from .docs_pages import schema_markdown
 from .downloads import (SharedStrings, archive_files, archive_markdown, chart_csv, chart_csv_name, dataset_lines, issue_zip,
                         sheet_parts)
@@ -134,7 +134,6 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     history = History(archive)
     issues = archive.issues
     keys = page_keys(archive.snapshots, archive.registry) if cache else []
-    site.corrections = correction_map(archive)
     mentions, sheets, words, shared = {}, [], [], SharedStrings()
     for i, issue in enumerate(issues):
         cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None
@@ -155,6 +154,7 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
         words.append(output.words)
         if cache:
             site.keys[issue.slug] = keys[i]
+    site.corrections = history.corrections(issues[-1].date)
     pages, site.entity_charts = entity_pages(archive, mentions)
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
@@ -186,7 +186,7 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()}, lines)
     prev = archive.issues[i - 1] if i > 0 else None
     sentences = [(h.text, h.quotes_sample) for h in points]
-    page = issue_markdown(issue, charts, prev, site.corrections.get(issue.date, []), sentences,
+    page = issue_markdown(issue, charts, prev, history.corrected_by(issue.date), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
     return IssueOutput({issue_path(issue): page}, files, mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry)),
                        sheet_parts(snapshot, shared, lines), issue_words(snapshot))

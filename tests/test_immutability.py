@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from generators.compute import CORRECTABLE, History
 from generators.feed import feed_xml
+from generators.load import load_archive
 from generators.pipeline import run
 from generators.render import link_next
+from generators.schema import DATASET_BY_NAME
 
 from conftest import copy_data
 
@@ -93,3 +96,22 @@ def test_weekly_updates_of_an_incomplete_month_are_not_corrections(before_and_af
     _, after = before_and_after
     # downloads for 2024-11 change every week while complete=false: that is not a restatement
     assert all("更正" not in text for rel, text in after.pages.items() if rel.startswith("issues/"))
+
+
+def test_corrections_found_while_replaying_equal_a_scan_of_each_keys_previous_value(tmp_path):
+    data = copy_data(tmp_path)
+    restate_chatgpt_week(add_next_week(data), 91200)
+    archive = load_archive(data)
+    expected: dict = {}
+    for name, value in CORRECTABLE.items():
+        last: dict = {}
+        for snapshot in archive.snapshots:
+            for row in snapshot.rows.get(name, ()):
+                key = tuple(row[k] for k in DATASET_BY_NAME[name].key)
+                old, last[key] = last.get(key), row
+                if old is not None and old[value] != row[value] and (name != "downloads" or old["complete"]):
+                    expected.setdefault(row["issue"], []).append(
+                        (DATASET_BY_NAME[name].title, old[value], row[value], old["issue"]))
+    found = History(archive).corrections(archive.issues[-1].date)
+    assert expected and {day: [(c.dataset, float(c.old), float(c.new), c.published) for c in cs]
+                          for day, cs in found.items()} == expected
