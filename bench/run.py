@@ -2,7 +2,8 @@
 
 Times and sizes, in one run and each step in its own process (peak memory is that process's
 ru_maxrss): generation alone (load + generate, cold), the full `weekly build`, a rebuild after
-adding one week to the largest archive (what re-generates, how many page files change), per-issue
+adding one week to the largest archive (what re-generates, how many page files change; each run
+right after a cold one, so the two compare in the same state of the machine), per-issue
 page weight (gzip: HTML, a first visit with every asset, a second issue page), the search bytes
 a first page view transfers, and the naive baseline of bench/naive.py. Prints a Markdown table
 with PASS/FAIL per budget and writes it to bench/results/latest.md.
@@ -167,7 +168,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
-def measure(n: int, work: Path, naive: bool, repeat: int) -> dict:
+def measure(n: int, work: Path, naive: bool, repeat: int, plus_one: bool = False) -> dict:
     """Generation, the full build and (if asked) the naive build of an N-week archive.
 
     Each is run ``repeat`` times, ours and the naive build alternating, and the fastest run is
@@ -181,16 +182,26 @@ def measure(n: int, work: Path, naive: bool, repeat: int) -> dict:
     write_archive(data, n, END)
     seal(data, [date.fromisoformat(p.name) for p in data.iterdir() if p.is_dir()])    # published, as a real archive's are
     row: dict = {"n": n, "data": data, "site": work / f"site{n}"}
-    gens = []
+    if plus_one:
+        row["data_plus"] = work / f"data{n}plus1"
+        shutil.copytree(data, row["data_plus"])
+        write_archive(row["data_plus"], n + 1, END + timedelta(weeks=1))   # same seed: the first n weeks are identical
+    gens, weeks = [], []
     for _ in range(repeat):                  # cold each time: no pages, no page cache
         shutil.rmtree(work / f"pages{n}", ignore_errors=True)
         shutil.rmtree(work / f"gencache{n}", ignore_errors=True)
         os.sync()       # the previous run's ~130 MB of writes reach the disk before this run's start
-        gen_s, gen_mb, out = child(__file__, "--generate-step", str(data), str(work / f"pages{n}"), str(work / f"gencache{n}"))
+        step = (__file__, "--generate-step")
+        gen_s, gen_mb, out = child(*step, str(data), str(work / f"pages{n}"), str(work / f"gencache{n}"))
         gens.append(last_json(out) | {"wall_s": gen_s, "peak_mb": gen_mb})
+        if plus_one:     # right after, so that both run in the same state of a drifting machine
+            weeks.append(last_json(child(*step, str(row["data_plus"]), str(work / f"pages{n}"), str(work / f"gencache{n}"))[2]))
     row["gen"] = min(gens, key=lambda g: g["generate_s"]) | {
         "load_s": min(g["load_s"] for g in gens), "runs": [g["generate_s"] for g in gens],
         "peak_mb": max(g["peak_mb"] for g in gens)}
+    if plus_one:
+        row["plus"] = {"gen": min(weeks, key=lambda g: g["generate_s"]) | {
+            "runs": [g["generate_s"] for g in weeks], "changed": weeks[0]["changed"]}, "build_s": None}
     config = bench_config(work)
     builds, naives = [], []
     for _ in range(repeat if naive else min(repeat, 2)):
@@ -210,22 +221,11 @@ def measure(n: int, work: Path, naive: bool, repeat: int) -> dict:
     return row
 
 
-def add_week(row: dict, work: Path, rebuild: bool, repeat: int) -> dict:
-    """Add one week to the archive, then re-generate (warm page cache) and, if asked, rebuild."""
-    from generators.synth import write_archive
-
-    n = row["n"]
-    data = work / f"data{n}plus1"
-    shutil.copytree(row["data"], data)
-    write_archive(data, n + 1, END + timedelta(weeks=1))   # same seed: the first n weeks are identical
-    runs = [last_json(child(__file__, "--generate-step", str(data), str(work / f"pages{n}"), str(work / f"gencache{n}"))[2])
-            for _ in range(repeat)]            # the cache holds the N weeks, then N + 1: each run draws the new week only
-    gen = min(runs, key=lambda g: g["generate_s"]) | {"runs": [g["generate_s"] for g in runs], "changed": runs[0]["changed"]}
-    if not rebuild:
-        return {"gen": gen, "build_s": None}
-    build_s, _, _ = child("-m", "generators.cli", "build", "--data", str(data), "--site-dir",
-                          str(work / f"site{n}plus1"), "--config", str(work / "mkdocs.yml"))
-    return {"gen": gen, "build_s": build_s}
+def rebuild_after_week(row: dict, work: Path) -> float:
+    """`weekly build` of the archive with one week added (MkDocs rebuilds every page)."""
+    build_s, _, _ = child("-m", "generators.cli", "build", "--data", str(row["data_plus"]), "--site-dir",
+                          str(work / f"site{row['n']}plus1"), "--config", str(work / "mkdocs.yml"))
+    return build_s
 
 
 def report(rows: list[dict], plus: dict | None, weight: dict, naive_weight: dict | None) -> str:
@@ -317,10 +317,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="weekly-bench-"))
     print(f"benchmark in {work} on {machine()}", flush=True)
     try:
-        rows = [measure(n, work, not args.no_naive and n == max(sizes), args.repeat if n == max(sizes) else 1)
-                for n in sorted(sizes)]
+        rows = [measure(n, work, not args.no_naive and n == max(sizes), args.repeat if n == max(sizes) else 1,
+                        plus_one=n == max(sizes)) for n in sorted(sizes)]
         big = rows[-1]
-        plus = add_week(big, work, args.rebuild, args.repeat)
+        plus = big["plus"]
+        if args.rebuild:
+            plus["build_s"] = rebuild_after_week(big, work)
         slugs = sorted(p.name for p in (big["site"] / "issues").iterdir())
         first, second = slugs[len(slugs) // 2], slugs[len(slugs) // 2 + 1]
         weight = page_weight(big["site"], first, second, not args.no_browser)
