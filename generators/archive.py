@@ -131,8 +131,12 @@ def archive_pages(issues: Sequence[Issue]) -> dict[str, str]:
 
 
 def _items(issues: Sequence[Issue], here: str) -> str:
-    return "".join(f"- **{i.date:%Y-%m-%d}** · [{_md(i.title)}]({rel_link(here, issue_path(i))})"
-                   + ("（示例数据）" if i.sample else "") + f"  \n  {_md(i.lead)}\n" for i in issues) + "\n"
+    return "".join(_item(i.date, i.title, i.sample, i.lead, rel_link(here, issue_path(i))) for i in issues) + "\n"
+
+
+@lru_cache(maxsize=MEMO)    # an issue is listed on its year page and on each of its tags' pages
+def _item(day: date, title: str, sample: bool, lead: str, link: str) -> str:
+    return f"- **{day:%Y-%m-%d}** · [{_md(title)}]({link})" + ("（示例数据）" if sample else "") + f"  \n  {_md(lead)}\n"
 
 
 def _excluded(markdown: str) -> str:
