@@ -237,6 +237,27 @@ def gpu_chart(rows: Sequence[Row], model: str, table_rows: int | None = None) ->
     return _figure(traces, layout), table, drawn
 
 
+# Date labels by how far apart the ticks are: days or weeks, months, years.
+DATE_TICKS = [{"dtickrange": [None, "M1"], "value": "%m-%d"},
+              {"dtickrange": ["M1", "M12"], "value": "%Y-%m"},
+              {"dtickrange": ["M12", None], "value": "%Y"}]
+
+
+def full_history(figure: dict, dense: int) -> None:
+    """Make a time chart fit for a whole history (an entity page's years of weeks), in place.
+
+    The date axis labels by tick spacing, also as the reader zooms (a fixed %m-%d read "01-01"
+    under every yearly tick), and a series of more than ``dense`` points is a line without a
+    marker per point (a smear at that density, and heavy on a phone).
+    """
+    xaxis = figure["layout"].setdefault("xaxis", {})
+    xaxis.pop("tickformat", None)
+    xaxis["tickformatstops"] = DATE_TICKS
+    for trace in figure["data"]:
+        if trace.get("mode") == "lines+markers" and len(trace["x"]) > dense:
+            trace["mode"] = "lines"
+
+
 @lru_cache(maxsize=MEMO)
 def _compact(value: float) -> float | int:
     """A plotted value: two decimals, and an integer when whole (77529, not 77529.0, in the JSON)."""

@@ -324,13 +324,11 @@ _SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SHEET_TAIL = b"</sheetData></worksheet>"
 
 
-def archive_files(parts: Sequence[dict[str, SheetPart]]) -> dict[str, bytes]:
+def archive_files(parts: Sequence[dict[str, SheetPart]], shared: SharedStrings) -> dict[str, bytes]:
     """The whole-archive downloads at their stable paths, data/downloads/<dataset>.csv and the XLSX,
-    joined from each issue's ``sheet_parts`` (oldest issue first)."""
-    files, sheets, shared = {}, {}, SharedStrings()
-    for issue in parts:
-        for part in issue.values():
-            shared.extend(part.strings)
+    joined from each issue's ``sheet_parts`` (oldest issue first); ``shared``: the text table those
+    parts refer to, as their writing left it."""
+    files, sheets = {}, {}
     for dataset in DATASETS:
         mine = [p[dataset.name] for p in parts if dataset.name in p]
         if not mine:

@@ -14,7 +14,7 @@ from operator import itemgetter
 from datetime import date
 
 from .downloads import chart_csv_name
-from .charts import DOWN, UP, Chart, ChartSpec, Table, _compact, _figure, _latest, iso_day, downloads_chart, gpu_chart, partial_months, visits_chart
+from .charts import DOWN, UP, Chart, ChartSpec, Table, _compact, _figure, _latest, full_history, iso_day, downloads_chart, gpu_chart, partial_months, visits_chart
 from .model import Archive, Entity, Issue, Registry, Row
 from .registry import KIND_LABELS, NAME_COLUMNS
 from .render import _text, chart_html, finished_html, front_matter
@@ -22,10 +22,6 @@ from .units import pct, plain, wan
 
 INDEX = "entities/index.md"
 TABLE_ROWS = 52
-# Date labels by how far apart the ticks are: days or weeks, months, years.
-DATE_TICKS = [{"dtickrange": [None, "M1"], "value": "%m-%d"},
-              {"dtickrange": ["M1", "M12"], "value": "%Y-%m"},
-              {"dtickrange": ["M12", None], "value": "%Y"}]
 # An entity's row key within its history (besides the entity itself, whatever name a snapshot used).
 KEYS = {"stocks": ("issue",), "visits": ("week",), "downloads": ("month",), "gpu_prices": ("date", "condition")}
 
@@ -142,14 +138,7 @@ def entity_charts(data: EntityData) -> list[Chart]:
     for number, (key, title, source, figure, table, rows, notes) in enumerate(made, start=1):
         spec = ChartSpec(number, key, title, source)
         if figure["data"]:
-            # Years of history: the date axis labels what its ticks are apart (a fixed %m-%d read
-            # "01-01" under every yearly tick), and it stays right as the reader zooms in.
-            xaxis = figure["layout"].setdefault("xaxis", {})
-            xaxis.pop("tickformat", None)
-            xaxis["tickformatstops"] = DATE_TICKS
-            for trace in figure["data"]:
-                if trace.get("mode") == "lines+markers" and len(trace["x"]) > TABLE_ROWS:
-                    trace["mode"] = "lines"     # a marker a week for years is a smear, and heavy on a phone
+            full_history(figure, TABLE_ROWS)
         # The chart and its CSV hold the full history; the page's table its latest year or so.
         charts.append(Chart(spec, title, figure, table, notes, any(r["sample"] for r in rows)))
     return charts

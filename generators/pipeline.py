@@ -159,7 +159,7 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
         site.files.update(_chart_files(f"entities/{entity_id}", charts)[1])
-    whole = archive_files(sheets)
+    whole = archive_files(sheets, shared)
     site.files.update(whole)
     site.pages["data.md"] = "\n".join([schema_markdown(), registry_markdown(), archive_markdown(list(whole))])
     site.pages["latest.md"] = latest_markdown(issues[-1])
@@ -248,8 +248,8 @@ def write(site: Site, out: Path) -> tuple[int, int]:
         stamps = json.loads(stamps_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         stamps = {}
-    current = {slug: key for slug, key in site.keys.items() if stamps.get(slug) == key
-               and (out / f"issues/{slug}.md").exists()}
+    pages = {issue.slug: issue_path(issue) for issue in site.archive.issues}
+    current = {slug: key for slug, key in site.keys.items() if stamps.get(slug) == key and (out / pages[slug]).exists()}
     if current != stamps:   # forget what is about to be rewritten, so an interrupted write is redone
         out.mkdir(parents=True, exist_ok=True)
         stamps_path.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
