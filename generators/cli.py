@@ -18,6 +18,9 @@ import click
 from .errors import DataError
 
 DEFAULT_DATA = "data"
+# Material prints a multi-line red notice about MkDocs 2.0 when it is imported by a process it takes
+# for `mkdocs`; it concerns the platform (docs/maintainers/platform.md), not the analyst's data.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "true")
 
 
 def _as_of(ctx, param, value: str | None) -> datetime:

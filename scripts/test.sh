@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Install what the tests need (Debian's Chromium, the project with its test extras) and run them all.
+# README command 2: install what the tests need and run them all.
+# Debian's Chromium (and the CJK fonts its screenshots and PDFs need) from apt, the project with its
+# test extras into .venv from requirements-test.lock (scripts/install.sh), the Node tools from
+# package-lock.json with `npm ci` when there are any; then the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null
 fi
-python3 -m pip install -q -e '.[test]'
-python3 -m pytest -q "$@"
+bash scripts/install.sh --test
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+.venv/bin/python -m pytest -q "$@"
