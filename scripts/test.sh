@@ -5,10 +5,16 @@
 # package-lock.json with `npm ci` when there are any; then the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then
+apt_packages=()
+command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || apt_packages+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || apt_packages+=(poppler-utils)
+# The python:3.11 image CI runs in has no Node; a fresh machine does (Debian's npm then).
+if [ -f package-lock.json ] && ! command -v npm >/dev/null 2>&1; then apt_packages+=(npm); fi
+if ((${#apt_packages[@]})); then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 bash scripts/install.sh --test
 if [ -f package-lock.json ]; then
