@@ -77,6 +77,9 @@ def check(data_dir: Path, as_of: datetime) -> None:
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
     for line in _embargoed(archive, as_of):
         click.echo(line)
+    from .lint import warnings
+    for problem in warnings(archive, data_dir):
+        click.echo(f"提醒：{problem}", err=True)
 
 
 @main.command()

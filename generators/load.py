@@ -72,6 +72,26 @@ def parse_time(text: str) -> datetime:
     return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING)
 
 
+ISO_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", re.ASCII)
+
+
+def parse_publish_at(value: Any) -> datetime:
+    """A publish_at value → an aware Beijing datetime; ValueError when it is not a time.
+
+    A time with a zone (``Z``, ``+00:00``) is converted; one without means Beijing time. YAML
+    reads an unquoted ISO time as a datetime (aware when it has a zone), a quoted one as text.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and ISO_TIME_RE.match(value.strip()):
+        moment = datetime.fromisoformat(value.strip())
+    else:
+        raise ValueError(f"应为 YYYY-MM-DD HH:MM，实际为 {value!r}")
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING)
+
+
 def now_in_beijing() -> datetime:
     return datetime.now(BEIJING)
 
@@ -273,11 +293,10 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: d
     if meta.get("publish_at") is not None:
         raw = meta["publish_at"]
         try:
-            # YAML reads an unquoted time with seconds as a naive datetime; both mean Beijing time.
-            publish_at = raw.replace(tzinfo=BEIJING) if isinstance(raw, datetime) else parse_time(str(raw))
+            publish_at = parse_publish_at(raw)
         except ValueError:
             problems.add(path, f"front matter 'publish_at' 应为北京时间 YYYY-MM-DD HH:MM，实际为 {raw!r}",
-                         hint='写作 publish_at: "2024-11-22 09:00"')
+                         hint='写作 publish_at: "2024-11-22 09:00"；带时区时写作 ISO 8601，如 2024-11-22T01:00:00Z')
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         problems.add(path, f"front matter 'draft' 应为 true 或 false，实际为 {draft!r}")

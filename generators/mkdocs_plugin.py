@@ -26,6 +26,7 @@ from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
 from .render import HTML_BEGIN, HTML_END, link_next
+from .sanitize import clean_html
 from .search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
@@ -135,6 +136,10 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
     def on_page_content(self, html, *, page, config, files):
         # The issue Markdown never changes once published; its "next issue" link is added here.
         rel = page.file.src_uri
+        if rel in self.site.pages:
+            # Generated pages carry analyst text: nothing but the allow-list reaches the reader
+            # (the lifted chart blocks are put back after this, in on_post_page).
+            html = clean_html(html)
         if rel.startswith("issues/") and rel.endswith(".md"):
             return link_next(html, self.site.issue_after(rel[len("issues/"):-len(".md")]))
         return html

@@ -54,6 +54,9 @@ class Outputs(MutableMapping):
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
 
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._items     # without reading a cached issue's content
+
     def __len__(self) -> int:
         return len(self._items)
 

@@ -142,7 +142,8 @@ ISSUE_FIELDS: tuple[Field, ...] = (
     Field("risks", "list", "风险提示，每条一项", required=False, example="[地缘政治风险]"),
     Field("chart_notes", "mapping", "各图表的“注”，键为图表代号（见下表）", required=False, example="{stocks: [以上市值……]}"),
     Field("sample", "bool", "正文是否为示例文字；true 时页面顶部标注“示例数据”", example="false"),
-    Field("publish_at", "datetime", "发布时间（北京时间）；到点之前构建的网站不含本期的任何内容。"
+    Field("publish_at", "datetime", "发布时间；到点之前构建的网站不含本期的任何内容。"
+          "不带时区的时间是北京时间；带时区的 ISO 8601 时间（如 2024-11-22T01:00:00Z）换算为北京时间。"
           "不填则为本期所在周的周五 09:00", required=False, example='"2024-11-22 09:00"'),
     Field("draft", "bool", "草稿：true 时本期不会出现在网站上（仍会校验）", required=False, example="false"),
 )
