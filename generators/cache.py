@@ -14,7 +14,9 @@ the entity pages, its rows of the whole-archive downloads) that every build read
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -94,6 +96,19 @@ class CachedIssue:
         return self._content
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a temporary file of this writer's own, then a rename
+    (two writers never share a temporary name, and a reader never sees half a file)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class CacheError(RuntimeError):
     """The page cache lost a file it listed (only if something else deleted or damaged it)."""
 
@@ -139,8 +154,6 @@ class PageCache:
         written = []
         for part, value in (("body", (output.pages, output.files)), ("head", head)):
             path = self._path(slug, key, part)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(path)
+            atomic_write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             written.append(path)
         self._held[slug] = written

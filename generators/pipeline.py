@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .archive import archive_pages, recency_boost
-from .cache import CachedIssue, IssueOutput, PageCache, page_keys
+from .cache import CachedIssue, IssueOutput, PageCache, atomic_write, page_keys
 from .charts import Chart, build_charts
 from .compute import Correction, History
 from .docs_pages import schema_markdown
@@ -271,7 +271,7 @@ def write(site: Site, out: Path) -> tuple[int, int]:
                     continue
             except OSError:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            atomic_write(path, data)
             changed += 1
     if site.keys != current:
         stamps_path.write_text(json.dumps(site.keys, sort_keys=True), encoding="utf-8")
