@@ -77,6 +77,7 @@ class CachedIssue:
 
     def __init__(self, cache: PageCache, slug: str, key: str, head: dict):
         self.cache, self.slug, self.key = cache, slug, key
+        self.digest: str = head["body"][2]
         self.pages: tuple[str, ...] = head["pages"]
         self.files: tuple[str, ...] = head["files"]
         self.mentions: dict[str, str] = head["mentions"]
@@ -89,7 +90,10 @@ class CachedIssue:
         if self._content is None:
             path = self.cache.body_path(self.slug, self.key)
             try:
-                pages, files = pickle.loads(path.read_bytes())
+                raw = path.read_bytes()
+                if hashlib.sha256(raw).hexdigest() != self.digest:
+                    raise ValueError("内容与写入时的哈希不符")
+                pages, files = pickle.loads(raw)
             except (OSError, pickle.PickleError, EOFError, ValueError) as exc:
                 raise CacheError(f"生成缓存已损坏（{path}：{exc}）；删除 {self.cache.folder.parent} 后重新构建即可") from None
             self._content = {**pages, **files}
@@ -141,19 +145,25 @@ class PageCache:
             return None
         try:
             head = pickle.loads(self._path(slug, key, "head").read_bytes())
-        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            info = body.stat()
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             return None     # missing or unreadable: draw the issue again
-        return CachedIssue(self, slug, key, head) if isinstance(head, dict) else None
+        if not isinstance(head, dict) or head.get("body", [None])[:2] != [info.st_size, info.st_mtime_ns]:
+            return None     # the body is not the one this head was written with: draw again
+        return CachedIssue(self, slug, key, head)
 
     def put(self, slug: str, key: str, output: IssueOutput) -> None:
         for stale in self._held.pop(slug, []):
             stale.unlink(missing_ok=True)
         head = {"pages": tuple(output.pages), "files": tuple(output.files), "mentions": output.mentions,
                 "sheets": output.sheets, "words": output.words}
-        # The body first, the head last: a head on disk means its body is complete.
-        written = []
-        for part, value in (("body", (output.pages, output.files)), ("head", head)):
-            path = self._path(slug, key, part)
-            atomic_write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            written.append(path)
-        self._held[slug] = written
+        # The body first, the head last: a head on disk means its body is complete, and it
+        # records the body's size, time and hash, so a damaged body is never served.
+        body = pickle.dumps((output.pages, output.files), protocol=pickle.HIGHEST_PROTOCOL)
+        body_path = self.body_path(slug, key)
+        atomic_write(body_path, body)
+        info = body_path.stat()
+        head["body"] = [info.st_size, info.st_mtime_ns, hashlib.sha256(body).hexdigest()]
+        head_path = self._path(slug, key, "head")
+        atomic_write(head_path, pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL))
+        self._held[slug] = [body_path, head_path]
