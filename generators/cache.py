@@ -100,17 +100,20 @@ class CachedIssue:
         return self._content
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> os.stat_result:
     """Write ``path`` whole or not at all: a temporary file of this writer's own, then a rename
     (two writers never share a temporary name, and a reader never sees half a file)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            f.flush()
+            info = os.fstat(f.fileno())     # the rename keeps size and time: this is the file's stat
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return info
 
 
 class CacheError(RuntimeError):
@@ -153,17 +156,16 @@ class PageCache:
         return CachedIssue(self, slug, key, head)
 
     def put(self, slug: str, key: str, output: IssueOutput) -> None:
+        body_path, head_path = self.body_path(slug, key), self._path(slug, key, "head")
         for stale in self._held.pop(slug, []):
-            stale.unlink(missing_ok=True)
+            if stale not in (body_path, head_path):     # another writer may be putting this very entry
+                stale.unlink(missing_ok=True)
         head = {"pages": tuple(output.pages), "files": tuple(output.files), "mentions": output.mentions,
                 "sheets": output.sheets, "words": output.words}
         # The body first, the head last: a head on disk means its body is complete, and it
         # records the body's size, time and hash, so a damaged body is never served.
         body = pickle.dumps((output.pages, output.files), protocol=pickle.HIGHEST_PROTOCOL)
-        body_path = self.body_path(slug, key)
-        atomic_write(body_path, body)
-        info = body_path.stat()
+        info = atomic_write(body_path, body)
         head["body"] = [info.st_size, info.st_mtime_ns, hashlib.sha256(body).hexdigest()]
-        head_path = self._path(slug, key, "head")
         atomic_write(head_path, pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL))
         self._held[slug] = [body_path, head_path]

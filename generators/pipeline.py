@@ -278,9 +278,11 @@ def write(site: Site, out: Path) -> tuple[int, int]:
                 same = False
                 path.parent.mkdir(parents=True, exist_ok=True)
             if not same:
-                atomic_write(path, data)
+                info = atomic_write(path, data)
                 changed += 1
-            written[rel] = _stat(path)
+                written[rel] = [info.st_size, info.st_mtime_ns]
+            else:
+                written[rel] = _stat(path)
     if site.keys or keys:       # only a cached build has anything to remember
         atomic_write(stamps_path, json.dumps({"keys": site.keys, "files": written}, sort_keys=True).encode())
     return total, changed
