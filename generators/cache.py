@@ -14,7 +14,9 @@ the entity pages, its rows of the whole-archive downloads) that every build read
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +77,7 @@ class CachedIssue:
 
     def __init__(self, cache: PageCache, slug: str, key: str, head: dict):
         self.cache, self.slug, self.key = cache, slug, key
+        self.digest: str = head["body"][2]
         self.pages: tuple[str, ...] = head["pages"]
         self.files: tuple[str, ...] = head["files"]
         self.mentions: dict[str, str] = head["mentions"]
@@ -87,11 +90,30 @@ class CachedIssue:
         if self._content is None:
             path = self.cache.body_path(self.slug, self.key)
             try:
-                pages, files = pickle.loads(path.read_bytes())
+                raw = path.read_bytes()
+                if hashlib.sha256(raw).hexdigest() != self.digest:
+                    raise ValueError("内容与写入时的哈希不符")
+                pages, files = pickle.loads(raw)
             except (OSError, pickle.PickleError, EOFError, ValueError) as exc:
                 raise CacheError(f"生成缓存已损坏（{path}：{exc}）；删除 {self.cache.folder.parent} 后重新构建即可") from None
             self._content = {**pages, **files}
         return self._content
+
+
+def atomic_write(path: Path, data: bytes) -> os.stat_result:
+    """Write ``path`` whole or not at all: a temporary file of this writer's own, then a rename
+    (two writers never share a temporary name, and a reader never sees half a file)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            info = os.fstat(f.fileno())     # the rename keeps size and time: this is the file's stat
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return info
 
 
 class CacheError(RuntimeError):
@@ -126,21 +148,24 @@ class PageCache:
             return None
         try:
             head = pickle.loads(self._path(slug, key, "head").read_bytes())
-        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            info = body.stat()
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             return None     # missing or unreadable: draw the issue again
-        return CachedIssue(self, slug, key, head) if isinstance(head, dict) else None
+        if not isinstance(head, dict) or head.get("body", [None])[:2] != [info.st_size, info.st_mtime_ns]:
+            return None     # the body is not the one this head was written with: draw again
+        return CachedIssue(self, slug, key, head)
 
     def put(self, slug: str, key: str, output: IssueOutput) -> None:
+        body_path, head_path = self.body_path(slug, key), self._path(slug, key, "head")
         for stale in self._held.pop(slug, []):
-            stale.unlink(missing_ok=True)
+            if stale not in (body_path, head_path):     # another writer may be putting this very entry
+                stale.unlink(missing_ok=True)
         head = {"pages": tuple(output.pages), "files": tuple(output.files), "mentions": output.mentions,
                 "sheets": output.sheets, "words": output.words}
-        # The body first, the head last: a head on disk means its body is complete.
-        written = []
-        for part, value in (("body", (output.pages, output.files)), ("head", head)):
-            path = self._path(slug, key, part)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(path)
-            written.append(path)
-        self._held[slug] = written
+        # The body first, the head last: a head on disk means its body is complete, and it
+        # records the body's size, time and hash, so a damaged body is never served.
+        body = pickle.dumps((output.pages, output.files), protocol=pickle.HIGHEST_PROTOCOL)
+        info = atomic_write(body_path, body)
+        head["body"] = [info.st_size, info.st_mtime_ns, hashlib.sha256(body).hexdigest()]
+        atomic_write(head_path, pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL))
+        self._held[slug] = [body_path, head_path]

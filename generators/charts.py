@@ -14,6 +14,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .model import Issue, Row
+from .sanitize import inert_figure, plotly_text
 from .units import MEMO, pct, plain, wan, wan_ticks
 
 UP, DOWN = "#e03131", "#2f9e44"          # Chinese convention: red up, green down
@@ -270,13 +271,13 @@ def _figure(traces: list[dict], layout: dict | None = None) -> dict:
 
 
 def _attr(text: str) -> str:
-    """Plotly hovertemplates treat %{…} specially; keep a name from being read as one."""
-    return text.replace("%", "%%")
+    """A name inside a hovertemplate: Plotly-escaped, and %{…} kept from being read as a field."""
+    return plotly_text(text).replace("%", "%%")
 
 
 def figure_json(figure: dict) -> str:
-    """Compact JSON for a data attribute."""
-    return json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """Compact JSON for a data attribute; data-derived text escaped for Plotly (``sanitize.inert_figure``)."""
+    return json.dumps(inert_figure(figure), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def validate(figure: dict) -> None:

@@ -8,7 +8,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -80,6 +79,9 @@ def check(data_dir: Path, as_of: datetime) -> None:
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
     for line in _embargoed(archive, as_of):
         click.echo(line)
+    from .lint import warnings
+    for problem in warnings(archive, data_dir):
+        click.echo(f"提醒：{problem}", err=True)
 
 
 @main.command()
@@ -129,8 +131,9 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
         click.echo(line)
     click.echo("② 生成页面并构建网站 …")
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    from .staging import clean_leftovers, new_staging, swap_into_place
+    clean_leftovers(site_dir)           # folders of builds killed mid-way
+    staging = new_staging(site_dir)
     try:
         _mkdocs_build(config_file, data_dir, staging, strict, as_of)
     except SystemExit:
@@ -140,7 +143,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
         shutil.rmtree(staging, ignore_errors=True)
         raise
     click.echo("③ 发布到 " + str(site_dir))
-    _swap_into_place(staging, site_dir)
+    swap_into_place(staging, site_dir)
     click.echo(f"完成：{time.perf_counter() - started:.1f} 秒。")
 
 
@@ -175,17 +178,6 @@ def _show_mkdocs_messages(level: int = logging.WARNING) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
         handler.weekly = True
         logger.addHandler(handler)
-
-
-def _swap_into_place(staging: Path, site_dir: Path) -> None:
-    """Replace site_dir by staging with two renames, so readers never see a half-written site."""
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(site_dir.name + ".old-" + str(os.getpid()))
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 @main.command()

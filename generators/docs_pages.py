@@ -39,6 +39,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _limit(value: float | None) -> str:
+    return "不限" if value is None else f"{value:g}"
+
+
 def schema_markdown() -> str:
     """The 数据说明 page: every file, column and front-matter key an analyst fills in."""
     out = ["---", "title: 数据说明", "---", "", "# 数据说明", "",
@@ -57,6 +61,8 @@ def schema_markdown() -> str:
                 "| 列 | 类型 | 必填 | 说明 | 示例 |", "|---|---|---|---|---|"]
         for c in d.columns:
             kind = KIND[c.kind] + ("：" + "、".join(f"`{x}`" for x in c.choices) if c.choices else "")
+            if c.low is not None or c.high is not None:
+                kind += f"，有效范围 {_limit(c.low)}～{_limit(c.high)}"
             out.append(f"| `{c.name}` | {kind} | {'是' if c.required else '否'} | {_cell(c.description)} | `{c.example}` |")
         out += ["", f"每行由 {'、'.join(f'`{k}`' for k in d.key)} 唯一确定，重复会报错。", ""]
     out += INPUT_RULES

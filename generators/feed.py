@@ -1,9 +1,10 @@
 """Feed stage: every published issue as an RSS 2.0 document (title, date, lead, absolute link)."""
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import urljoin
 
@@ -21,8 +22,14 @@ def issue_url(site_url: str, issue: Issue) -> str:
 
 
 def pub_date(issue: Issue) -> str:
-    """RFC 822 date of publication, Beijing time (08:00 on the issue's date)."""
-    return format_datetime(datetime.combine(issue.date, time(8, 0), tzinfo=BEIJING))
+    """RFC 822 date of publication in Beijing time: the issue's publication time (Friday 09:00, or its publish_at)."""
+    return format_datetime(issue.publication_time.astimezone(BEIJING))
+
+
+def inert(text: str) -> str:
+    """Feed text as readers take it: they decode a description as HTML, so it is HTML-escaped
+    (then XML-escaped by the writer) and shows as the text the analyst wrote, never as markup."""
+    return html.escape(text, quote=False)
 
 
 def correction_text(items: Sequence[Correction]) -> str:
@@ -58,7 +65,7 @@ def feed_xml(issues: Sequence[Issue], site_url: str, title: str, description: st
         ET.SubElement(item, "link").text = link
         ET.SubElement(item, "guid", isPermaLink="true").text = link
         ET.SubElement(item, "pubDate").text = pub_date(issue)
-        ET.SubElement(item, "description").text = issue.lead + correction_text((corrections or {}).get(issue.date, ()))
+        ET.SubElement(item, "description").text = inert(issue.lead + correction_text((corrections or {}).get(issue.date, ())))
         for tag in issue.tags:
             ET.SubElement(item, "category").text = tag
     ET.indent(rss)

@@ -9,6 +9,7 @@ import calendar
 import csv
 import hashlib
 import io
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -72,6 +73,26 @@ def parse_time(text: str) -> datetime:
     return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING)
 
 
+ISO_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", re.ASCII)
+
+
+def parse_publish_at(value: Any) -> datetime:
+    """A publish_at value → an aware Beijing datetime; ValueError when it is not a time.
+
+    A time with a zone (``Z``, ``+00:00``) is converted; one without means Beijing time. YAML
+    reads an unquoted ISO time as a datetime (aware when it has a zone), a quoted one as text.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and ISO_TIME_RE.match(value.strip()):
+        moment = datetime.fromisoformat(value.strip())
+    else:
+        raise ValueError(f"应为 YYYY-MM-DD HH:MM，实际为 {value!r}")
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING)
+
+
 def now_in_beijing() -> datetime:
     return datetime.now(BEIJING)
 
@@ -102,6 +123,7 @@ def _load_all(data_dir: Path) -> Archive:
             snapshots.append(snapshot)
     if not snapshots and not problems.items:
         problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
+    _check_tag_slugs(data_dir, snapshots, problems)
     check_seals(data_dir, problems, digests)        # published issues are as they were published
     problems.raise_if_any()
     return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)), registry)
@@ -273,11 +295,10 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: d
     if meta.get("publish_at") is not None:
         raw = meta["publish_at"]
         try:
-            # YAML reads an unquoted time with seconds as a naive datetime; both mean Beijing time.
-            publish_at = raw.replace(tzinfo=BEIJING) if isinstance(raw, datetime) else parse_time(str(raw))
+            publish_at = parse_publish_at(raw)
         except ValueError:
             problems.add(path, f"front matter 'publish_at' 应为北京时间 YYYY-MM-DD HH:MM，实际为 {raw!r}",
-                         hint='写作 publish_at: "2024-11-22 09:00"')
+                         hint='写作 publish_at: "2024-11-22 09:00"；带时区时写作 ISO 8601，如 2024-11-22T01:00:00Z')
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         problems.add(path, f"front matter 'draft' 应为 true 或 false，实际为 {draft!r}")
@@ -369,7 +390,14 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
                 hint = "不要带百分号，单位见“数据说明”页"
             problems.add(path, f"应为数字，实际为 '{value}'", line=line, column=column.name, hint=hint)
             return None
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number) or (column.low is not None and number < column.low) or \
+                (column.high is not None and number > column.high):
+            shown = value if len(value) <= 24 else f"{value[:20]}…（{len(value)} 位）"
+            problems.add(path, f"{shown} 超出有效范围 {_bound(column.low)}～{_bound(column.high)}", line=line,
+                         column=column.name, hint=f"{column.description}；单位见“数据说明”页")
+            return None
+        return number
     if kind == "date":
         parsed = _cell_date(value) if DATE_RE.match(value) else None
         if parsed is None:
@@ -443,6 +471,31 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
             problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column)
 
 
+def _check_tag_slugs(data_dir: Path, snapshots: Sequence[Snapshot], problems: Problems) -> None:
+    """Two spellings of a tag with one URL (Scaling Law, scaling-law) would be one tag page."""
+    from .archive import tag_path
+
+    first: dict[str, tuple[str, str]] = {}       # tag page path → (tag, issue slug) first written
+    for snapshot in sorted(snapshots, key=lambda s: s.issue.date):
+        for tag in snapshot.issue.tags:
+            path = tag_path(tag)
+            seen = first.setdefault(path, (tag, snapshot.issue.slug))
+            if seen[0] != tag:
+                issue = data_dir / snapshot.issue.slug / ISSUE_FILE
+                problems.add(issue, f"主题 '{tag}' 与 {seen[1]} 期的主题 '{seen[0]}' 网址相同（{path.removesuffix('.md')}/）",
+                             line=_line_of(issue, "tags:"), column=None, hint=f"统一写作 '{seen[0]}'，或改用不同的主题名")
+
+
+def _line_of(path: Path, prefix: str) -> int | None:
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), start=1):
+            if line.startswith(prefix):
+                return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
 def _check_narrative(path: Path, stocks: Sequence[dict[str, Any]] | None, registry: Registry, problems: Problems) -> None:
     """A stock move stated in issue.md (front matter or text) must match stocks.csv."""
     if stocks is None:
@@ -505,6 +558,10 @@ def _inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _bound(value: float | None) -> str:
+    return "不限" if value is None else f"{value:,.0f}" if value == int(value) else f"{value:g}"
 
 
 def _fmt(value: Any, kind: str = "") -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -26,7 +27,9 @@ from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
 from .render import HTML_BEGIN, HTML_END, link_next
+from .sanitize import clean_html
 from .search import compact_index
+from .staging import acquire, cache_lock
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 
@@ -63,6 +66,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         # `weekly build/serve --data DIR` point the plugin elsewhere through the environment.
         self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
+        self._hold_cache()
         try:
             self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages", freeze=self._one_shot)
         except DataError as exc:
@@ -76,6 +80,26 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
         return config
+
+    def _hold_cache(self) -> None:
+        """Take the lock on the cache folder for this build, until it ends (on_post_build,
+        on_build_error): a serve rebuild and a `weekly build` never write it at once."""
+        try:
+            self._lock = cache_lock(self.cache_dir)
+        except DataError as exc:
+            raise PluginError(str(exc)) from None
+        acquire(self._lock, lambda message: sys.stderr.write(message + "\n"))
+
+    def _release_cache(self) -> None:
+        lock = getattr(self, "_lock", None)
+        if lock is not None and lock.is_locked:
+            lock.release(force=True)
+
+    def on_build_error(self, *, error) -> None:
+        self._release_cache()
+
+    def on_shutdown(self) -> None:
+        self._release_cache()
 
     def _as_of(self) -> datetime | None:
         """The embargo moment: WEEKLY_AS_OF ('YYYY-MM-DD HH:MM' Beijing time, or 'preview'), else now."""
@@ -135,6 +159,10 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
     def on_page_content(self, html, *, page, config, files):
         # The issue Markdown never changes once published; its "next issue" link is added here.
         rel = page.file.src_uri
+        if rel in self.site.pages:
+            # Generated pages carry analyst text: nothing but the allow-list reaches the reader
+            # (the lifted chart blocks are put back after this, in on_post_page).
+            html = clean_html(html)
         if rel.startswith("issues/") and rel.endswith(".md"):
             return link_next(html, self.site.issue_after(rel[len("issues/"):-len(".md")]))
         return html
@@ -153,6 +181,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.is_file():
             path.write_text(compact_index(path.read_text(encoding="utf-8")), encoding="utf-8")
+        self._release_cache()
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

@@ -320,11 +320,30 @@ def _escape_html(markdown: str) -> str:
     def plain(text: str) -> str:
         return _safe_links(text.replace("<", "&lt;").replace("{", "&#123;"))
 
-    out, last = [], 0
-    for m in _CODE.finditer(markdown):
-        out.append(plain(markdown[last:m.start()]))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(plain(markdown[last:]))
+    out = []
+    # A code span never crosses a blank line: pairing backticks across paragraphs would leave
+    # whatever lies between them unescaped (the page's sanitiser removes it anyway).
+    for block in _BLOCKS.split(markdown):
+        last = 0
+        for m in _CODE.finditer(block):
+            out.append(plain(block[last:m.start()]))
+            out.append(m.group(0))
+            last = m.end()
+        out.append(plain(block[last:]))
     return "".join(out)
+
+
+_BLOCKS = re.compile(r"(\n[ \t]*\n)")
+
+
+def raw_html_lines(markdown: str) -> list[int]:
+    """Lines (from 1) of the narrative where the analyst wrote raw HTML, which shows as text."""
+    lines = []
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        if _RAW_HTML.search(_CODE.sub("", line)):
+            lines.append(number)
+    return lines
+
+
+_RAW_HTML = re.compile(r"<(/?[A-Za-z][\w-]*[\s>/]|!--)")
 

@@ -24,6 +24,13 @@ class Column:
     required: bool = True
     choices: tuple[str, ...] = ()
     example: str = ""
+    # A number column's valid range (inclusive): a value outside it is rejected.
+    low: float | None = None
+    high: float | None = None
+    # Plausibility, warned about by `weekly check` (with the earlier value): more than ``jump``
+    # times, or less than 1/``jump`` of, the same series' previous value; beyond ±``usual``.
+    jump: float | None = None
+    usual: float | None = None
 
 
 @dataclass(frozen=True)
@@ -62,9 +69,11 @@ STOCKS = Dataset(
         Column("ticker", "text", "证券代码，含交易所后缀", example="NVDA.O"),
         Column("market", "choice", "上市地", choices=MARKETS, example="美股"),
         Column("segment", "choice", "板块", choices=SEGMENTS, example="GPU/CPU"),
-        Column("change_pct", "number", "周涨跌幅（%），上涨为正、下跌为负", example="3.54"),
-        Column("market_cap", "number", "总市值（亿，当地货币），未知可留空", required=False, example="35000"),
-        Column("close", "number", "收盘价（当地货币），未知可留空", required=False, example="145.89"),
+        Column("change_pct", "number", "周涨跌幅（%），上涨为正、下跌为负", example="3.54", low=-100, high=1000, usual=60),
+        Column("market_cap", "number", "总市值（亿，当地货币），未知可留空", required=False, example="35000",
+               low=0, high=1e6, jump=10),
+        Column("close", "number", "收盘价（当地货币），未知可留空", required=False, example="145.89",
+               low=0, high=1e6, jump=10),
         SAMPLE,
     ),
     key=("name",),
@@ -78,7 +87,7 @@ VISITS = Dataset(
         Column("category", "choice", "类别：text 文本、image 图片、video 视频", choices=CATEGORIES, example="text"),
         Column("region", "choice", "海外或国内（文本类分两张图）", choices=REGIONS, example="海外"),
         Column("week", "date", "统计周的第一天（YYYY-MM-DD），须落在 data_periods.visits 内", example="2024-11-08"),
-        Column("visits", "number", "当周访问量（万次）", example="90500"),
+        Column("visits", "number", "当周访问量（万次）", example="90500", low=0, high=1e7, jump=10),
         SAMPLE,
     ),
     key=("product", "week"),
@@ -91,7 +100,7 @@ DOWNLOADS = Dataset(
     (
         Column("app", "text", "App 名称", example="Kimi"),
         Column("month", "month", "月份（YYYY-MM），须与 data_periods.downloads 重叠", example="2024-11"),
-        Column("downloads", "number", "当月下载量（万次）", example="1520"),
+        Column("downloads", "number", "当月下载量（万次）", example="1520", low=0, high=1e6, jump=10),
         Column("complete", "bool", "该月是否已完整统计；false 时图注会写“非完全统计”", example="false"),
         SAMPLE,
     ),
@@ -106,7 +115,7 @@ GPU_PRICES = Dataset(
         Column("model", "text", "GPU 型号", example="H100"),
         Column("date", "date", "报价日期（YYYY-MM-DD），须落在本期区间（period 起始前 7 天至 period.end）内", example="2024-11-20"),
         Column("condition", "choice", "new 新品、used 二手", choices=CONDITIONS, example="new"),
-        Column("price", "number", "价格（美元）", example="28500"),
+        Column("price", "number", "价格（美元）", example="28500", low=1, high=1e6, jump=10),
         SAMPLE,
     ),
     key=("model", "date", "condition"),
@@ -142,7 +151,8 @@ ISSUE_FIELDS: tuple[Field, ...] = (
     Field("risks", "list", "风险提示，每条一项", required=False, example="[地缘政治风险]"),
     Field("chart_notes", "mapping", "各图表的“注”，键为图表代号（见下表）", required=False, example="{stocks: [以上市值……]}"),
     Field("sample", "bool", "正文是否为示例文字；true 时页面顶部标注“示例数据”", example="false"),
-    Field("publish_at", "datetime", "发布时间（北京时间）；到点之前构建的网站不含本期的任何内容。"
+    Field("publish_at", "datetime", "发布时间；到点之前构建的网站不含本期的任何内容。"
+          "不带时区的时间是北京时间；带时区的 ISO 8601 时间（如 2024-11-22T01:00:00Z）换算为北京时间。"
           "不填则为本期所在周的周五 09:00", required=False, example='"2024-11-22 09:00"'),
     Field("draft", "bool", "草稿：true 时本期不会出现在网站上（仍会校验）", required=False, example="false"),
 )

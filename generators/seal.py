@@ -17,8 +17,12 @@ from datetime import date
 from pathlib import Path
 
 from .errors import Problems
+from .schema import DATASETS, ISSUE_FILE
 
 SEALS_FILE = "published.sha256"
+# Files every sealed issue had when it was sealed (it passed validation then).
+ALWAYS_SEALED = frozenset({ISSUE_FILE, *(d.filename for d in DATASETS if not d.optional)})
+KNOWN_FILES = frozenset({ISSUE_FILE, *(d.filename for d in DATASETS)})
 _LINE = re.compile(r"^([0-9a-f]{64})  (\d{4}-\d{2}-\d{2})/([^/]+)$")
 
 
@@ -70,8 +74,13 @@ def check_seals(data_dir: Path, problems: Problems, known: Mapping[str, str] | N
         for rel in sorted(sealed.keys() | current.keys()):
             if rel not in current:
                 problems.add(data_dir / rel, "已发布的一期中的文件被删除", hint=hint)
+            elif rel not in sealed and rel.split("/", 1)[1] in ALWAYS_SEALED:
+                # Sealing needs a valid issue, which has these files: the record lost its line.
+                problems.add(data_dir / SEALS_FILE, f"封存记录少了 {rel} 这一行（{SEALS_FILE} 被删改，而不是新增了文件）",
+                             hint=f"用 git 恢复 {SEALS_FILE}（git checkout -- data/{SEALS_FILE}），不要手改这个文件")
             elif rel not in sealed:
-                problems.add(data_dir / rel, "已发布的一期中新增了文件", hint=hint)
+                problems.add(data_dir / rel, "已发布的一期中新增了文件" + (
+                    f"（或 {SEALS_FILE} 少了这一行）" if rel.split("/", 1)[1] in KNOWN_FILES else ""), hint=hint)
             elif current[rel] != sealed[rel]:
                 problems.add(data_dir / rel, "已发布的一期被改动：内容与发布时不同", hint=hint)
 

@@ -126,8 +126,8 @@ def test_feed_is_valid_rss_with_every_issue_and_chinese_intact(built_site, issue
         f"http://127.0.0.1:{built_site_port(built_site)}/suanli-weekly/issues/{x.slug}/" for x in reversed(issues)]
     for item, issue in zip(items, reversed(issues)):
         assert item.findtext("title") == f"{issue.slug} · {issue.title}"
-        assert item.findtext("description") == issue.lead
-        assert re.fullmatch(rf"\w{{3}}, {issue.date.day:02d} \w{{3}} {issue.date.year} 08:00:00 \+0800",
+        assert item.findtext("description") == html_lib.escape(issue.lead, quote=False)
+        assert re.fullmatch(rf"\w{{3}}, {issue.date.day:02d} \w{{3}} {issue.date.year} 09:00:00 \+0800",
                             item.findtext("pubDate"))
     assert "超微电脑涨势一骑绝尘".encode() in raw          # Chinese as UTF-8, not numeric entities
 
@@ -141,7 +141,8 @@ def test_feed_escapes_markup_in_titles_and_leads(issues):
     tricky = replace(issues[0], title="A&B <b>", lead="1 < 2 & 3")
     root = ET.fromstring(feed_xml([tricky], "https://example.org/w", "算力周跟踪", "说明").encode())
     item = root.find("./channel/item")
-    assert item.findtext("title").endswith("A&B <b>") and item.findtext("description") == "1 < 2 & 3"
+    # A reader decodes the description as HTML: it carries the lead as escaped text.
+    assert item.findtext("title").endswith("A&B <b>") and item.findtext("description") == "1 &lt; 2 &amp; 3"
     assert item.findtext("link") == f"https://example.org/w/issues/{tricky.slug}/"
 
 

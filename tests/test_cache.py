@@ -99,11 +99,35 @@ def test_a_serve_rebuild_leaves_the_cycle_collector_as_it_found_it(tmp_path):
     assert plugin._one_shot
 
 
-def test_a_damaged_cache_says_so_and_how_to_recover(tmp_path):
+def test_a_damaged_cache_entry_is_drawn_again_never_served(tmp_path):
     data, cache, out = copy_data(tmp_path), tmp_path / "cache" / "pages", tmp_path / "out"
     write(run(data, cache_dir=cache), out)
     (out / "issues" / "2024-11-08.md").unlink()                     # the folder lacks it: read from the cache
     for body in cache.glob("2024-11-08.*.body.pickle"):
         body.write_bytes(b"not a pickle")
+    site = run(data, cache_dir=cache)
+    assert "2024-11-08" in site.charts                              # the damaged entry was not used
+    write(site, out)
+    assert (out / "issues" / "2024-11-08.md").read_text(encoding="utf-8") == run(data).pages["issues/2024-11-08.md"]
+
+
+def test_a_cached_body_that_changed_after_it_was_listed_says_so_and_how_to_recover(tmp_path):
+    data, cache, out = copy_data(tmp_path), tmp_path / "cache" / "pages", tmp_path / "out"
+    write(run(data, cache_dir=cache), out)
+    (out / "issues" / "2024-11-08.md").unlink()
+    site = run(data, cache_dir=cache)                               # listed from the cache, unread
+    for body in cache.glob("2024-11-08.*.body.pickle"):
+        body.write_bytes(body.read_bytes()[:-1] + b"x")            # then damaged before it is read
     with pytest.raises(CacheError, match="删除 .*cache"):
-        write(run(data, cache_dir=cache), out)
+        write(site, out)
+
+
+def test_a_written_page_edited_or_emptied_by_hand_is_written_again(tmp_path):
+    data, cache, out = copy_data(tmp_path), tmp_path / "cache" / "pages", tmp_path / "out"
+    write(run(data, cache_dir=cache), out)
+    page, csv = out / "issues" / "2024-11-08.md", out / "issues" / "2024-11-08" / "chart-2.csv"
+    good_page, good_csv = page.read_bytes(), csv.read_bytes()
+    page.write_text(page.read_text(encoding="utf-8").replace("2024-11-08", "篡改"), encoding="utf-8")
+    csv.write_bytes(b"")
+    write(run(data, cache_dir=cache), out)
+    assert page.read_bytes() == good_page and csv.read_bytes() == good_csv

@@ -112,7 +112,21 @@ def test_figure_attribute_escapes_quotes_and_markup_in_names():
     attribute = html[html.index("data-figure='") + len("data-figure='"):]
     attribute = attribute[:attribute.index("'")]
     assert "<" not in attribute and "&amp;amp;" in attribute
-    assert json.loads(unescape(attribute)) == figure
+    # Plotly reads the name as pseudo-HTML and decodes entities: escaped, it draws as written.
+    assert json.loads(unescape(attribute))["data"][0]["name"] == "O'Neil &lt;b&gt;&amp;amp;&lt;/b&gt;"
+
+
+def test_figure_json_escapes_data_text_for_plotly_but_keeps_its_own_templates():
+    name = '<a href="https://evil.example/">x</a>'
+    figure = {"data": [{"name": name, "x": ["2024-11-22"], "y": [name], "customdata": [name],
+                        "hovertemplate": "%{x}<br>%{y}<extra></extra>"}],
+              "layout": {"yaxis": {"ticktext": [name], "tickvals": [1]}}}
+    shown = json.loads(figure_json(figure))
+    escaped = "&lt;a href=\"https://evil.example/\"&gt;x&lt;/a&gt;"
+    assert shown["data"][0]["name"] == escaped and shown["data"][0]["y"] == [escaped]
+    assert shown["data"][0]["customdata"] == [escaped] and shown["layout"]["yaxis"]["ticktext"] == [escaped]
+    assert shown["data"][0]["hovertemplate"] == "%{x}<br>%{y}<extra></extra>"
+    assert figure["data"][0]["name"] == name      # the figure itself (and the CSV read from it) keeps the text
 
 
 def test_raw_html_in_the_narrative_is_shown_as_text():

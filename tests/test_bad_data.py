@@ -1,0 +1,69 @@
+"""Bad data that looks like data: out-of-range values are rejected, implausible ones warned about
+with the earlier value, and two spellings of one tag are a located error, all from `weekly check`."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import copy_data, weekly
+
+SEED = "2024-11-22"
+
+
+def replace_in(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("visits.csv", "ChatGPT,text,海外,2024-11-08,90500,", "ChatGPT,text,海外,2024-11-08,-90500,",
+     "data/2024-11-22/visits.csv:2: 列 'visits'：-90500 超出有效范围 0～10,000,000（提示：当周访问量（万次）；单位见“数据说明”页）"),
+    ("visits.csv", "ChatGPT,text,海外,2024-11-08,90500,", "ChatGPT,text,海外,2024-11-08,912300000,",
+     "data/2024-11-22/visits.csv:2: 列 'visits'：912300000 超出有效范围 0～10,000,000（提示：当周访问量（万次）；单位见“数据说明”页）"),
+    ("gpu_prices.csv", "H100,2024-11-20,new,29461,", "H100,2024-11-20,new,-28990,",
+     "data/2024-11-22/gpu_prices.csv:2: 列 'price'：-28990 超出有效范围 1～1,000,000（提示：价格（美元）；单位见“数据说明”页）"),
+    ("stocks.csv", "英伟达,NVDA.O,美股,GPU/CPU,3.54,", "英伟达,NVDA.O,美股,GPU/CPU,-150,",
+     "data/2024-11-22/stocks.csv:2: 列 'change_pct'：-150 超出有效范围 -100～1,000（提示：周涨跌幅（%），上涨为正、下跌为负；单位见“数据说明”页）"),
+    ("downloads.csv", "豆包,2024-11,1692,", "豆包,2024-11," + "9" * 310 + ",",
+     "data/2024-11-22/downloads.csv:2: 列 'downloads'：" + "9" * 20 + "…（310 位） 超出有效范围 0～1,000,000"),
+])
+def test_check_rejects_a_value_outside_its_column_range(tmp_path, file, old, new, message):
+    data = copy_data(tmp_path)
+    replace_in(data / SEED / file, old, new)
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 1, result.stdout
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    build = weekly("render", "--data", str(data), "--out", str(tmp_path / "md"))
+    assert build.returncode == 1 and "Traceback" not in build.stderr
+
+
+def test_check_warns_about_a_tenfold_jump_with_the_previous_value(tmp_path):
+    data = copy_data(tmp_path)
+    replace_in(data / SEED / "visits.csv", "Gemini,text,海外,2024-11-08,8120,", "Gemini,text,海外,2024-11-08,812000,")
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "visits.csv" in line]
+    assert len(warned) == 1, result.stderr
+    assert warned[0].startswith("提醒：data/2024-11-22/visits.csv:3: 列 'visits'：812000 是上一期（2024-11-01）为 ")
+    assert "倍，可能填错了单位或位数" in warned[0]
+
+
+def test_check_warns_about_a_stock_move_beyond_sixty_percent(tmp_path):
+    data = copy_data(tmp_path)
+    replace_in(data / SEED / "stocks.csv", "英伟达,NVDA.O,美股,GPU/CPU,3.54,", "英伟达,NVDA.O,美股,GPU/CPU,75.5,")
+    replace_in(data / SEED / "issue.md", "英伟达+3.54%", "英伟达+75.50%") if "英伟达+3.54%" in (data / SEED / "issue.md").read_text(encoding="utf-8") else None
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert "提醒：data/2024-11-22/stocks.csv:2: 列 'change_pct'：75.5 超出通常范围 ±60（上一期（2024-11-15）为 " in result.stderr
+
+
+def test_check_reports_two_spellings_of_one_tag_url_with_both(tmp_path):
+    data = copy_data(tmp_path)
+    replace_in(data / SEED / "issue.md", "tags: [Scaling Law,", "tags: [scaling-law,")
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 1
+    line = next(l for l in result.stderr.splitlines() if "网址相同" in l)
+    assert "'scaling-law'" in line and "'Scaling Law'" in line and "tags/scaling-law/" in line, line
+    assert line.startswith("data/2024-11-22/issue.md:")
+    assert "Traceback" not in result.stderr
