@@ -309,6 +309,103 @@ def _usage(message: str) -> None:
     sys.exit(2)
 
 
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--issue", "day", metavar="DATE", help="导入到哪一期（默认：最新一期）")
+@click.option("--dataset", type=click.Choice(["stocks", "visits", "downloads", "gpu_prices"]),
+              help="文件是哪个数据集（默认：按表头判断）")
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@click.option("--ignore-unknown", is_flag=True, help="忽略无法识别的列（默认：列出并拒绝导入）")
+@click.option("--register", is_flag=True, help="确认后把未登记的名称加入 data/entities.yaml")
+def import_(files: tuple[Path, ...], day: str | None, dataset: str | None, data_dir: Path,
+            ignore_unknown: bool, register: bool) -> None:
+    """把分析师手上的表格（.xlsx，或 UTF-8/GBK/UTF-16 的 CSV、制表符分隔的导出）转成本期的数据 CSV，然后校验。
+
+    列出每一处改动（单位换算、名称归一、格式），有任何拒绝时什么也不写。
+
+    例：weekly import 个股涨跌幅.xlsx 访问量.csv --issue 2024-11-29
+    """
+    from .importer import change_table, issue_context, plan_import, registry_block, register as add_entries
+    from .load import load_archive
+    from .registry import load_registry
+    from .errors import Problems
+    from .schema import ENTITIES_FILE
+
+    folder = _issue_folder(data_dir, day)
+
+    def make_plan():
+        registry = load_registry(data_dir / ENTITIES_FILE, Problems(data_dir))
+        return plan_import(files, folder, issue_context(data_dir, folder, registry), dataset, ignore_unknown), registry
+
+    plan, registry = make_plan()
+    if plan.unknown and register:
+        block = registry_block(plan.unknown, registry)
+        click.echo("将登记到 " + str(data_dir / ENTITIES_FILE) + "：\n" + block)
+        if not click.confirm("确认登记这些名称？", default=False):
+            _usage("未登记，没有写入任何文件。")
+        add_entries(data_dir / ENTITIES_FILE, block)
+        plan, registry = make_plan()
+    for note in plan.notes:
+        click.echo("注：" + note)
+    lines = change_table(plan.changes)
+    if lines:
+        click.echo("改动：")
+        for line in lines:
+            click.echo(line)
+    refusals = plan.all_refusals
+    if refusals:
+        for refusal in refusals:
+            click.echo(str(refusal), err=True)
+        if plan.unknown:
+            click.echo("可粘贴到 data/entities.yaml 的登记块（id 是网址用的英文短名，可改）：", err=True)
+            click.echo(registry_block(plan.unknown, registry), err=True)
+        click.echo(f"共 {len(refusals)} 处需要处理；没有写入任何文件。", err=True)
+        sys.exit(1)
+    outputs = plan.outputs()
+    before = {path: path.read_bytes() if path.exists() else None for path in outputs}
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+    try:
+        load_archive(data_dir)
+        problems = []
+    except DataError as exc:
+        problems = exc.problems
+    names = {f"{folder.name}/{p.name}" for p in outputs}
+    own = [p for p in problems if any(p.path.endswith(n) for n in names)]
+    if own:
+        for path, raw in before.items():
+            path.unlink() if raw is None else path.write_bytes(raw)
+        for problem in own:
+            click.echo(str(problem), err=True)
+        click.echo(f"导入的数据有 {len(own)} 处未通过校验；没有写入任何文件。", err=True)
+        sys.exit(1)
+    for imported in plan.imported:
+        click.echo(f"已写入 {folder / imported.dataset.filename}：{len(imported.rows)} 行（来自 {imported.source}）")
+    if problems:
+        click.echo(f"本次导入的文件通过校验；其他文件还有 {len(problems)} 处问题，运行 weekly check 查看。")
+    else:
+        click.echo("数据校验通过。")
+
+
+def _issue_folder(data_dir: Path, day: str | None) -> Path:
+    """data/<DATE>/ for --issue DATE (it must exist), else the latest issue's folder."""
+    from .load import FOLDER_RE
+
+    folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if data_dir.is_dir() else []
+    if day is None:
+        if not folders:
+            _usage(f"{data_dir} 下没有任何一期；先运行 weekly new")
+        return folders[-1]
+    try:
+        target = date.fromisoformat(day)
+    except ValueError:
+        _usage(f"--issue 应为 YYYY-MM-DD，实际为 {day!r}")
+    folder = data_dir / target.isoformat()
+    if not folder.is_dir():
+        _usage(f"{folder} 不存在；先运行 weekly new {target}")
+    return folder
+
+
 @main.command()
 @click.option("--weeks", default=520, show_default=True, help="期数")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
