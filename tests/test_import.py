@@ -70,7 +70,7 @@ def test_import_reads_an_xlsx_with_a_title_row_and_writes_the_canonical_csv(tmp_
     assert "个股.xlsx 工作表「个股」 第 4 行 market_cap：3.5万亿 → 35000亿" in out
     assert "第 4 行 name：'NVIDIA' → 英伟达（别名）" in out
     assert "第 4–7 行 sample：文件没有这一列，按真实数据记为 false：false" in out
-    assert "已写入" in out and "本次导入的文件通过校验" in out
+    assert "已写入" in out and "写入的文件通过校验" in out
 
 
 def test_import_converts_wan_and_yi_into_the_columns_unit_and_shows_each_conversion(tmp_path, data):
