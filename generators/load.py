@@ -138,7 +138,7 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
     if issue is not None and registry is not None:
         for watchlist in issue.watchlists:
             check_watchlist(folder / ISSUE_FILE, watchlist.companies, registry, problems)
-        _check_narrative(folder / ISSUE_FILE, rows.get("stocks"), registry, problems)
+        _check_narrative(folder / ISSUE_FILE, rows, registry, problems)
     known = {ISSUE_FILE} | {d.filename for d in DATASETS}
     for path in sorted(folder.iterdir()):
         if path.name not in known and not path.name.startswith("."):
@@ -443,13 +443,13 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
             problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column)
 
 
-def _check_narrative(path: Path, stocks: Sequence[dict[str, Any]] | None, registry: Registry, problems: Problems) -> None:
-    """A stock move stated in issue.md (front matter or text) must match stocks.csv."""
-    if stocks is None:
+def _check_narrative(path: Path, rows: dict[str, Sequence[dict[str, Any]]], registry: Registry, problems: Problems) -> None:
+    """A figure stated in issue.md (front matter or text) must match the snapshot's CSVs."""
+    if not rows:
         return
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    for c in contradictions(text, stocks, registry):
-        problems.add(path, c.message, line=c.line, hint="以数据为准修改正文，或更正 stocks.csv")
+    for c in contradictions(text, rows, registry):
+        problems.add(path, c.message, line=c.line, hint=f"以数据为准修改正文，或更正 {c.dataset}.csv")
 
 
 # --- helpers ----------------------------------------------------------------------------
