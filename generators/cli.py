@@ -48,8 +48,10 @@ def _embargoed(archive, as_of: datetime) -> list[str]:
 
 
 def _fail_data(exc: DataError) -> None:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
+    from .errors import grouped
+
+    for line in grouped(exc.problems):
+        click.echo(line, err=True)
     click.echo(f"共 {len(exc.problems)} 处问题，请修正后重试。", err=True)
     sys.exit(1)
 
@@ -68,8 +70,10 @@ def check(data_dir: Path, as_of: datetime) -> None:
 
     例：weekly check --data data
     """
-    from .load import load_archive
+    from .load import load_archive, not_data
 
+    for path in not_data(data_dir):
+        click.echo(f"注：已忽略 {path}（Excel 锁定文件、缩略图或备份文件，不是数据）")
     try:
         archive = load_archive(data_dir)
     except DataError as exc:

@@ -20,9 +20,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .errors import row_ranges
 from .model import Registry
 from .registry import NAME_COLUMNS
-from .schema import DATASET_BY_NAME, DATASETS, Column, Dataset
+from .schema import DATASET_BY_NAME, DATASETS, NOT_DATA, Column, Dataset
 
 # --- declarations: how each dataset's columns appear in analysts' files -------------------
 # ONE table, keyed by dataset and column, so that it can move into the dataset declarations.
@@ -106,8 +107,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_RANGE = (20000, 80000)          # Excel serial numbers of 1954–2119: a date typed as a number
 TRUE_WORDS = {"true", "是", "1", "yes", "y", "√", "完整"}
 FALSE_WORDS = {"false", "否", "0", "no", "n", "×", "不完整", "非完整"}
-IGNORED_FILES = re.compile(r"^(~\$.*|\.~lock\..*|Thumbs\.db|\.DS_Store|desktop\.ini|.*\.bak|.*~|\.#.*|#.*#|.*\.sw[po])$",
-                           re.IGNORECASE)
+
 
 
 # --- what the stage hands back -----------------------------------------------------------
@@ -171,22 +171,9 @@ class Sheet:
     notes: tuple[str, ...] = ()
 
 
-def row_ranges(rows: Iterable[int]) -> str:
-    """'第 2–40 行' / '第 3、7、9–11 行' for a set of row numbers."""
-    ordered = sorted(set(rows))
-    parts, start = [], None
-    for i, n in enumerate(ordered):
-        if start is None:
-            start = n
-        if i + 1 == len(ordered) or ordered[i + 1] != n + 1:
-            parts.append(str(start) if start == n else f"{start}–{n}")
-            start = None
-    return "第 " + "、".join(parts) + " 行"
-
-
 def ignored_file(path: Path) -> bool:
     """Excel's lock files (~$book.xlsx), Thumbs.db, *.bak and editor backups: never data."""
-    return bool(IGNORED_FILES.match(path.name))
+    return bool(NOT_DATA.match(path.name))
 
 
 # --- read: file → sheets -------------------------------------------------------------------

@@ -9,9 +9,11 @@ import calendar
 import csv
 import hashlib
 import io
+import itertools
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +27,7 @@ from .consistency import contradictions
 from .model import BEIJING, Archive, Issue, Period, Registry, Snapshot, Watchlist
 from .registry import check_names, check_watchlist, load_registry, mentions
 from .seal import SEALS_FILE, check_seals
-from .schema import DATASETS, ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
+from .schema import DATASETS, ENTITIES_FILE, ISSUE_FIELDS, NOT_DATA, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
 
 # re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
 FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -36,7 +38,9 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", re.ASCII)
 TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
 PRICE_LOOKBACK_DAYS = 7
+MISSING_MARKS = ("—", "——", "-", "--", "–", "N/A", "n/a", "NA", "#N/A")
 PREVIEW = "preview"   # WEEKLY_AS_OF value for a local preview that shows drafts and embargoed issues
+FIELD_EXAMPLES = {f.name: f.example for f in ISSUE_FIELDS}
 IGNORED_TOP_LEVEL = {"README.md", "entities.yaml", SEALS_FILE}
 
 
@@ -65,6 +69,17 @@ def public_archive(archive: Archive, as_of: datetime, data_dir: Path) -> Archive
     return public
 
 
+def not_data(data_dir: Path) -> list[Path]:
+    """Lock files, thumbnails and backups beside the data, which every stage skips (``NOT_DATA``)."""
+    found = []
+    for path in sorted(Path(data_dir).iterdir()) if Path(data_dir).is_dir() else ():
+        if NOT_DATA.match(path.name):
+            found.append(path)
+        elif path.is_dir() and FOLDER_RE.match(path.name):
+            found.extend(p for p in sorted(path.iterdir()) if NOT_DATA.match(p.name))
+    return found
+
+
 def parse_time(text: str) -> datetime:
     """'YYYY-MM-DD HH:MM' in Beijing time → an aware datetime; ValueError when malformed."""
     if not TIME_RE.match(text.strip()):
@@ -86,7 +101,7 @@ def _load_all(data_dir: Path) -> Archive:
     registry = load_registry(data_dir / ENTITIES_FILE, problems)
     snapshots, digests = [], {}     # digests: the sha256 of every file read, for the seals
     for folder in sorted(data_dir.iterdir()):
-        if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL:
+        if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL or NOT_DATA.match(folder.name):
             continue
         if not _inside(folder, root):
             problems.add(folder, "指向 data/ 之外的链接，已拒绝读取")
@@ -141,7 +156,7 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
         _check_narrative(folder / ISSUE_FILE, rows, registry, problems)
     known = {ISSUE_FILE} | {d.filename for d in DATASETS}
     for path in sorted(folder.iterdir()):
-        if path.name not in known and not path.name.startswith("."):
+        if path.name not in known and not path.name.startswith(".") and not NOT_DATA.match(path.name):
             problems.add(path, "未知文件，不会被使用", hint="数据文件名见“数据说明”页：" + "、".join(sorted(known)))
     if issue is None or len(problems.items) > before:
         return None
@@ -153,7 +168,42 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
 
 # --- issue.md ---------------------------------------------------------------------------
 
+FM_KEY_RE = re.compile(r"front matter (?:缺少必填项 |必填项 |有未知项 )?'([A-Za-z_]\w*)")
+
+
 def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: dict | None = None) -> Issue | None:
+    before = len(problems.items)
+    issue = _read_issue(path, day, problems, root, source)
+    if len(problems.items) > before:
+        _locate_front_matter(path, problems, before)
+    return issue
+
+
+def _locate_front_matter(path: Path, problems: Problems, start: int) -> None:
+    """Give each front-matter problem the line of its key (a missing key: the closing ---)."""
+    try:
+        lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return
+    if not lines or lines[0].strip() != "---":
+        return
+    keys, closing = {}, None
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            closing = number
+            break
+        m = re.match(r"^([A-Za-z_]\w*)\s*:", line)
+        if m:
+            keys.setdefault(m.group(1), number)
+    for i in range(start, len(problems.items)):
+        problem = problems.items[i]
+        m = FM_KEY_RE.search(problem.message) if problem.line is None else None
+        if m:
+            line = keys.get(m.group(1), closing)
+            problems.items[i] = replace(problem, line=line)
+
+
+def _read_issue(path: Path, day: date, problems: Problems, root: Path, source: dict | None = None) -> Issue | None:
     if not path.exists():
         problems.add(path, "缺少期刊文件 issue.md")
         return None
@@ -187,7 +237,9 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: d
     ok = True
     for key in REQUIRED_FIELDS:
         if key not in meta or meta[key] in (None, ""):
-            problems.add(path, f"front matter 缺少必填项 '{key}'")
+            state = "缺少必填项" if key not in meta else "必填项"
+            problems.add(path, f"front matter {state} '{key}'" + ("" if key not in meta else " 为空"),
+                         hint=f"写作 {key}: {FIELD_EXAMPLES[key]}")
             ok = False
     for key in meta:
         if key not in ISSUE_FIELD_NAMES:
@@ -313,7 +365,8 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems, source: dict |
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        problems.add(path, f"CSV 格式错误：{exc}", line=reader.line_num)
+        problems.add(path, "CSV 格式错误：" + _csv_error(str(exc)), line=reader.line_num,
+                     hint="单元格里的引号要成对；含逗号或换行的单元格要用英文双引号括起来")
         return None
     rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
     if not rows:
@@ -321,6 +374,16 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems, source: dict |
         return None
     header = [h.strip() for h in rows[0][1]]
     expected = [c.name for c in dataset.columns]
+    if len(header) == 1 and ("\t" in header[0] or ";" in header[0]):
+        problems.add(path, "表头只有一列", line=rows[0][0],
+                     hint=f"看起来是用{'制表符' if chr(9) in header[0] else '分号'}分隔的：在 Excel 中另存为“CSV UTF-8（逗号分隔）”，"
+                          "或用 weekly import 导入")
+        return None
+    trailing = len(header) - len(list(itertools.dropwhile(lambda h: h == "", reversed(header))))
+    if trailing and all(not any(cell.strip() for cell in r[len(header) - trailing:]) for _, r in rows[1:]):
+        problems.add(path, f"表头末尾有 {trailing} 个空列", line=rows[0][0],
+                     hint="删去每行末尾多余的逗号（在 Excel 里选中右侧的空列删除后重新保存）")
+        return None
     missing = [c for c in expected if c not in header]
     extra = [h for h in header if h not in expected]
     for name in missing:
@@ -363,6 +426,10 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
             hint = None
             if any("\uff01" <= ch <= "\uff5e" for ch in value):
                 hint = "请改用半角数字和符号，如 3.54"
+            elif value in MISSING_MARKS:
+                hint = "这一列必填：请填入数值（— 不是数字）" if column.required else "没有数据就让单元格空着，不要写 —"
+            elif value[-1] in "万亿":
+                hint = "不要带单位：本列的单位见列说明（访问量、下载量以万为单位，9.12亿 写作 91200），或用 weekly import 自动换算"
             elif "," in value:
                 hint = "不要使用千位分隔符，如 90500"
             elif value.endswith("%"):
@@ -373,12 +440,14 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
     if kind == "date":
         parsed = _cell_date(value) if DATE_RE.match(value) else None
         if parsed is None:
-            problems.add(path, f"应为日期 YYYY-MM-DD，实际为 '{value}'", line=line, column=column.name)
+            problems.add(path, f"应为日期 YYYY-MM-DD，实际为 '{value}'", line=line, column=column.name,
+                         hint="例如 2024-11-22；Excel 里的 2024/11/22、2024年11月22日 可用 weekly import 自动转换")
         return parsed
     if kind == "month":
         parsed = _cell_date(value + "-01") if MONTH_RE.match(value) else None
         if parsed is None:
-            problems.add(path, f"应为月份 YYYY-MM，实际为 '{value}'", line=line, column=column.name)
+            problems.add(path, f"应为月份 YYYY-MM，实际为 '{value}'", line=line, column=column.name,
+                         hint="例如 2024-11；2024/11、2024年11月、Nov-24 可用 weekly import 自动转换")
         return parsed
     if kind == "bool":
         low = value.lower()
@@ -470,6 +539,10 @@ def _read_text(path: Path, problems: Problems, source: dict | None = None) -> st
         problems.add(path, "不是 UTF-8 编码（可能是 Excel 保存的 GBK）", line=line,
                      hint="在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”")
         return None
+    if "\r" in text:
+        problems.add(path, "换行符是单独的 CR（旧版 Mac 的格式），整个文件会被读成一行", line=1,
+                     hint="在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或用 weekly import 导入")
+        return None
     control = CONTROL_RE.search(text)
     if control:
         # NUL and other control characters come from damaged exports; they would reach the page unseen.
@@ -477,6 +550,16 @@ def _read_text(path: Path, problems: Problems, source: dict | None = None) -> st
                      hint="请从表格软件重新导出为 CSV UTF-8")
         return None
     return text
+
+
+CSV_ERRORS = {"unexpected end of data": "文件在引号内结束（引号不成对）",
+              "new-line character seen in unquoted field": "未加引号的单元格里有换行",
+              "field larger than field limit": "单元格过长（引号不成对？）"}
+
+
+def _csv_error(text: str) -> str:
+    """The csv module's English message, in the analyst's words."""
+    return next((zh for en, zh in CSV_ERRORS.items() if en in text), "无法按 CSV 读取这一行")
 
 
 def _folder_date(folder: Path, problems: Problems) -> date | None:

@@ -5,6 +5,7 @@ This module is the single source of truth for the snapshot format; the data docs
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ISSUE_FILE = "issue.md"
@@ -12,6 +13,10 @@ TIMEZONE = "Asia/Shanghai"   # publication times are Beijing time
 PUBLISH_WEEKDAY, PUBLISH_HOUR = 4, 9
 PLACEHOLDER = "待填写"   # `weekly new` marks what the analyst must write; `weekly check` rejects it   # default: Friday 09:00 of the issue's week
 ENTITIES_FILE = "entities.yaml"
+# Files that tools leave beside the data and that are never data: Excel's lock files (~$book.xlsx)
+# while a workbook is open, LibreOffice's, Windows' and macOS' thumbnails, *.bak and editor backups.
+NOT_DATA = re.compile(r"^(~\$.*|\.~lock\..*#?|Thumbs\.db|\.DS_Store|desktop\.ini|.*\.bak|.*~|\.#.*|#.*#|\..*\.sw[po])$",
+                      re.IGNORECASE)
 
 
 @dataclass(frozen=True)
