@@ -100,6 +100,7 @@ def _load_all(data_dir: Path) -> Archive:
     root = data_dir.resolve()
     registry = load_registry(data_dir / ENTITIES_FILE, problems)
     snapshots, digests = [], {}     # digests: the sha256 of every file read, for the seals
+    published: dict[str, set[tuple]] = {}   # dataset → the keys earlier snapshots hold (a later one may restate them)
     for folder in sorted(data_dir.iterdir()):
         if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL or NOT_DATA.match(folder.name):
             continue
@@ -112,9 +113,13 @@ def _load_all(data_dir: Path) -> Archive:
         day = _folder_date(folder, problems)
         if day is None:
             continue
-        snapshot = load_snapshot(folder, day, problems, root, registry, digests)
+        snapshot = load_snapshot(folder, day, problems, root, registry, digests, published)
         if snapshot is not None:
             snapshots.append(snapshot)
+            for dataset in DATASETS:
+                if dataset.correctable:
+                    published.setdefault(dataset.name, set()).update(
+                        tuple(r[k] for k in dataset.key) for r in snapshot.rows.get(dataset.name, ()))
     if not snapshots and not problems.items:
         problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
     check_seals(data_dir, problems, digests)        # published issues are as they were published
@@ -123,10 +128,13 @@ def _load_all(data_dir: Path) -> Archive:
 
 
 def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
-                  registry: Registry | None = None, digests: dict[str, str] | None = None) -> Snapshot | None:
+                  registry: Registry | None = None, digests: dict[str, str] | None = None,
+                  published: dict[str, set[tuple]] | None = None) -> Snapshot | None:
     """Read one week's folder; problems are collected, None when the issue file is unusable.
 
     ``digests``, when given, takes the sha256 of every file read (``<folder>/<file>`` → hex).
+    ``published``: each correctable dataset's keys in earlier snapshots; a row restating one is a
+    correction and may lie outside this issue's data period.
     """
     before = len(problems.items)
     for path in sorted(folder.iterdir()):
@@ -145,7 +153,7 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             continue
         records = _load_table(path, dataset, problems, source)
         if records is not None and issue is not None:
-            _check_dates(path, records, dataset, issue, problems)
+            _check_dates(path, records, dataset, issue, problems, (published or {}).get(dataset.name, set()))
             columns = [c.name for c in dataset.columns]
             rows[dataset.name] = tuple({**{c: r[c] for c in columns}, "issue": issue.date} for r in records)
         if records is not None and registry is not None:
@@ -485,7 +493,8 @@ def _check_duplicates(path: Path, records: list[dict[str, Any]], dataset: Datase
             seen[key] = line
 
 
-def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, issue: Issue, problems: Problems) -> None:
+def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, issue: Issue, problems: Problems,
+                 published: set[tuple] = frozenset()) -> None:
     if dataset.date_column is None:
         return
     if dataset.period == "prices":
@@ -497,7 +506,8 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
             problems.add(path, f"front matter 缺少 data_periods.{dataset.period}，无法核对日期")
             return
         where = f"data_periods.{dataset.period}（{window.start}～{window.end}）"
-    for line, day in ((r["_line"], r[dataset.date_column]) for r in records):
+    for r in records:
+        line, day = r["_line"], r[dataset.date_column]
         if day is None:
             continue
         if dataset.date_column == "month":
@@ -508,8 +518,9 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
         shown = ("月份 " if dataset.date_column == "month" else "日期 ") + _fmt(day, dataset.column(dataset.date_column).kind)
         if day > issue.date:
             problems.add(path, f"{shown} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
-        elif not inside:
-            problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column)
+        elif not inside and not (dataset.correctable and tuple(r[k] for k in dataset.key) in published):
+            hint = "更正往期数值时，写同一实体、同一日期的一行（须是往期已有的行）" if dataset.correctable else None
+            problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column, hint=hint)
 
 
 def _check_narrative(path: Path, rows: dict[str, Sequence[dict[str, Any]]], registry: Registry, problems: Problems) -> None:

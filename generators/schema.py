@@ -43,6 +43,7 @@ class Dataset:
     period: str | None = None     # which front-matter period its date column must fall in
     date_column: str | None = None
     optional: bool = True         # a snapshot may leave the file out
+    correctable: str | None = None   # the value a later snapshot may restate (a row of an earlier issue, key and date alike)
 
     @property
     def filename(self) -> str:
@@ -89,6 +90,7 @@ VISITS = Dataset(
     key=("product", "week"),
     period="visits",
     date_column="week",
+    correctable="visits",
 )
 
 DOWNLOADS = Dataset(
@@ -103,6 +105,7 @@ DOWNLOADS = Dataset(
     key=("app", "month"),
     period="downloads",
     date_column="month",
+    correctable="downloads",
 )
 
 GPU_PRICES = Dataset(
@@ -117,6 +120,7 @@ GPU_PRICES = Dataset(
     key=("model", "date", "condition"),
     period="prices",
     date_column="date",
+    correctable="price",
 )
 
 DATASETS: tuple[Dataset, ...] = (STOCKS, VISITS, DOWNLOADS, GPU_PRICES)

@@ -180,11 +180,11 @@ CASES = [
          (f"{F}/downloads.csv:9: 列 'app'：重复的行：app=Kimi、month=2024-11 已在第 3 行出现",)),
     # dates out of period or in the future
     Case("week_outside_data_period", replace("visits.csv", "ChatGPT,text,海外,2024-11-08", "ChatGPT,text,海外,2024-11-01"),
-         (f"{F}/visits.csv:2: 列 'week'：日期 2024-11-01 不在 data_periods.visits（2024-11-08～2024-11-14）内",)),
+         (f"{F}/visits.csv:2: 列 'week'：日期 2024-11-01 不在 data_periods.visits（2024-11-08～2024-11-14）内（提示：更正往期数值时，写同一实体、同一日期的一行（须是往期已有的行））",)),
     Case("price_in_the_future", replace("gpu_prices.csv", "H100,2024-11-20,new", "H100,2024-11-29,new"),
          (f"{F}/gpu_prices.csv:2: 列 'date'：日期 2024-11-29 晚于本期发布日期 2024-11-22",)),
     Case("month_outside_data_period", replace("downloads.csv", "豆包,2024-11", "豆包,2024-09"),
-         (f"{F}/downloads.csv:2: 列 'month'：月份 2024-09 不在 data_periods.downloads（2024-11-13～2024-11-19）内",)),
+         (f"{F}/downloads.csv:2: 列 'month'：月份 2024-09 不在 data_periods.downloads（2024-11-13～2024-11-19）内（提示：更正往期数值时，写同一实体、同一日期的一行（须是往期已有的行））",)),
     Case("period_ends_after_publication", replace_meta("  end: 2024-11-20", "  end: 2024-11-25"),
          (f"{F}/issue.md:5: front matter 'period' 结束于 2024-11-25，晚于发布日期 2024-11-22",)),
     Case("period_start_after_end", replace_meta("  start: 2024-11-18", "  start: 2024-11-21"),
