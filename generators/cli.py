@@ -50,8 +50,10 @@ def _embargoed(archive, as_of: datetime) -> list[str]:
 
 
 def _fail_data(exc: DataError) -> None:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
+    from .errors import grouped
+
+    for line in grouped(exc.problems):
+        click.echo(line, err=True)
     click.echo(f"共 {len(exc.problems)} 处问题，请修正后重试。", err=True)
     sys.exit(1)
 
@@ -70,8 +72,10 @@ def check(data_dir: Path, as_of: datetime) -> None:
 
     例：weekly check --data data
     """
-    from .load import load_archive
+    from .load import load_archive, not_data
 
+    for path in not_data(data_dir):
+        click.echo(f"注：已忽略 {path}（Excel 锁定文件、缩略图或备份文件，不是数据）")
     try:
         archive = load_archive(data_dir)
     except DataError as exc:
@@ -302,6 +306,182 @@ def _seal_published(data_dir: Path, as_of: datetime) -> str:
 def _usage(message: str) -> None:
     click.echo(message, err=True)
     sys.exit(2)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--issue", "day", metavar="DATE", help="导入到哪一期（默认：最新一期）")
+@click.option("--dataset", type=click.Choice(["stocks", "visits", "downloads", "gpu_prices"]),
+              help="文件是哪个数据集（默认：按表头判断）")
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@click.option("--ignore-unknown", is_flag=True, help="忽略无法识别的列（默认：列出并拒绝导入）")
+@click.option("--register", is_flag=True, help="确认后把未登记的名称加入 data/entities.yaml")
+def import_(files: tuple[Path, ...], day: str | None, dataset: str | None, data_dir: Path,
+            ignore_unknown: bool, register: bool) -> None:
+    """把分析师手上的表格（.xlsx，或 UTF-8/GBK/UTF-16 的 CSV、制表符分隔的导出）转成本期的数据 CSV，然后校验。
+
+    列出每一处改动（单位换算、名称归一、格式），有任何拒绝时什么也不写。
+
+    例：weekly import 个股涨跌幅.xlsx 访问量.csv --issue 2024-11-29
+    """
+    from .importer import change_table, issue_context, plan_import, registry_block, register as add_entries
+    from .registry import load_registry
+    from .errors import Problems
+    from .schema import ENTITIES_FILE
+
+    folder = _issue_folder(data_dir, day)
+
+    def make_plan():
+        registry = load_registry(data_dir / ENTITIES_FILE, Problems(data_dir))
+        return plan_import(files, folder, issue_context(data_dir, folder, registry), dataset, ignore_unknown), registry
+
+    plan, registry = make_plan()
+    if plan.unknown and register:
+        block = registry_block(plan.unknown, registry)
+        click.echo("将登记到 " + str(data_dir / ENTITIES_FILE) + "：\n" + block)
+        if not click.confirm("确认登记这些名称？", default=False):
+            _usage("未登记，没有写入任何文件。")
+        add_entries(data_dir / ENTITIES_FILE, block)
+        plan, registry = make_plan()
+    for note in plan.notes:
+        click.echo("注：" + note)
+    lines = change_table(plan.changes)
+    if lines:
+        click.echo("改动：")
+        for line in lines:
+            click.echo(line)
+    refusals = plan.all_refusals
+    if refusals:
+        for refusal in refusals:
+            click.echo(str(refusal), err=True)
+        if plan.unknown:
+            click.echo("可粘贴到 data/entities.yaml 的登记块（id 是网址用的英文短名，可改）：", err=True)
+            click.echo(registry_block(plan.unknown, registry), err=True)
+        click.echo(f"共 {len(refusals)} 处需要处理；没有写入任何文件。", err=True)
+        sys.exit(1)
+    _write_checked(data_dir, folder, plan.outputs(),
+                   [f"已写入 {folder / i.dataset.filename}：{len(i.rows)} 行（来自 {i.source}）" for i in plan.imported])
+
+
+def _write_checked(data_dir: Path, folder: Path, outputs: dict[Path, str], done: list[str]) -> None:
+    """Write the files, run the checks, and put the old files back if the new ones fail them."""
+    from .load import load_archive
+
+    before = {path: path.read_bytes() if path.exists() else None for path in outputs}
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+    try:
+        load_archive(data_dir)
+        problems = []
+    except DataError as exc:
+        problems = exc.problems
+    names = {f"{folder.name}/{p.name}" for p in outputs}
+    own = [p for p in problems if any(p.path.endswith(n) for n in names)]
+    if own:
+        for path, raw in before.items():
+            path.unlink() if raw is None else path.write_bytes(raw)
+        for problem in own:
+            click.echo(str(problem), err=True)
+        click.echo(f"写入的数据有 {len(own)} 处未通过校验；没有写入任何文件。", err=True)
+        sys.exit(1)
+    for line in done:
+        click.echo(line)
+    if problems:
+        click.echo(f"写入的文件通过校验；其他文件还有 {len(problems)} 处问题，运行 weekly check 查看。")
+    else:
+        click.echo("数据校验通过。")
+
+
+@main.command()
+@click.argument("dataset", type=click.Choice(["stocks"]))
+@click.option("--issue", "day", metavar="DATE", help="填哪一期（默认：最新一期）")
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@click.option("--allow-short", is_flag=True, help="period.end 休市时用区间内最后一个收盘日（默认：报错）")
+def fetch(dataset: str, day: str | None, data_dir: Path, allow_short: bool) -> None:
+    """从公开行情（akshare，需联网，pip install -e '.[fetch]'）填写本期 stocks.csv 的涨跌幅与收盘价。
+
+    涨跌幅 = period.end 的收盘价 ÷ period.start 之前最后一个收盘价 − 1（日线，不用周线）。
+    股票名单取本期 stocks.csv（weekly new 已从上一期带来）；任何一只取不到，什么也不写。
+
+    例：weekly fetch stocks --issue 2024-11-29
+    """
+    import frontmatter
+
+    from .fetch import FetchError, fetch_quotes, filled_rows, load_akshare
+    from .importer import canonical_csv
+    from .load import _as_date
+    from .model import Period
+    from .schema import DATASET_BY_NAME, ISSUE_FILE
+
+    folder = _issue_folder(data_dir, day)
+    target = DATASET_BY_NAME[dataset]
+    try:
+        raw = frontmatter.loads((folder / ISSUE_FILE).read_text(encoding="utf-8-sig")).metadata.get("period") or {}
+        period = Period(_as_date(raw.get("start")), _as_date(raw.get("end")))
+        if period.start is None or period.end is None or period.start > period.end:
+            raise ValueError
+    except Exception:
+        _fail_lines([f"{folder / ISSUE_FILE}：front matter 'period' 应含 start 与 end 两个日期（复盘区间），"
+                     "例如 period: {start: 2024-11-25, end: 2024-11-27}"])
+    rows = _stock_rows(data_dir, folder, target.filename)
+    if not rows:
+        _fail_lines([f"{folder / target.filename}：没有股票名单；先运行 weekly new（从上一期带来名单）或 weekly import"])
+    try:
+        quotes, notes = fetch_quotes(rows, period, load_akshare(), allow_short)
+    except FetchError as exc:
+        _fail_lines([*exc.lines, f"共 {len(exc.lines)} 只股票取不到行情；没有写入任何文件。"])
+    for note in notes:
+        click.echo("注：" + note)
+    filled = filled_rows(rows, quotes)
+    for row in filled:
+        q = quotes[row["ticker"]]
+        click.echo(f"  {row['name']}（{row['ticker']}）：{q.base_day} 收盘 {q.base_close} → {q.end_day} 收盘 {q.end_close}，"
+                   f"涨跌幅 {q.change_pct:+}%")
+    _write_checked(data_dir, folder, {folder / target.filename: canonical_csv(target, filled)},
+                   [f"已写入 {folder / target.filename}：{len(filled)} 只股票，区间 {period.start}～{period.end}"])
+
+
+def _stock_rows(data_dir: Path, folder: Path, filename: str) -> list[dict]:
+    """The issue's stock list (its stocks.csv, else the previous issue's) as text cells."""
+    import csv
+
+    from .load import FOLDER_RE
+
+    candidates = [folder] + sorted((p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)
+                                    and p.name < folder.name), reverse=True)[:1]
+    for candidate in candidates:
+        path = candidate / filename
+        if path.exists():
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                rows = [{k: (v or None) for k, v in r.items()} for r in csv.DictReader(f)]
+            if rows:
+                return rows
+    return []
+
+
+def _fail_lines(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+def _issue_folder(data_dir: Path, day: str | None) -> Path:
+    """data/<DATE>/ for --issue DATE (it must exist), else the latest issue's folder."""
+    from .load import FOLDER_RE
+
+    folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if data_dir.is_dir() else []
+    if day is None:
+        if not folders:
+            _usage(f"{data_dir} 下没有任何一期；先运行 weekly new")
+        return folders[-1]
+    try:
+        target = date.fromisoformat(day)
+    except ValueError:
+        _usage(f"--issue 应为 YYYY-MM-DD，实际为 {day!r}")
+    folder = data_dir / target.isoformat()
+    if not folder.is_dir():
+        _usage(f"{folder} 不存在；先运行 weekly new {target}")
+    return folder
 
 
 @main.command()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .model import Archive, Row
-from .schema import DATASET_BY_NAME
+from .schema import DATASET_BY_NAME, DATASETS
 
 WINDOW_DAYS = {"visits": 364, "gpu_prices": 182, "downloads": 366}
 # The running maximum of one column per entity, for the 创历史新高 highlights: dataset → (entity, value).
@@ -161,7 +161,7 @@ class History:
 
 # The value a later snapshot may correct, per dataset. Stocks are a new week's moves, not a
 # restatement; a month's downloads marked incomplete are expected to change every week.
-CORRECTABLE = {"visits": "visits", "gpu_prices": "price", "downloads": "downloads"}
+CORRECTABLE = {d.name: d.correctable for d in DATASETS if d.correctable}
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ import calendar
 import csv
 import hashlib
 import io
+import itertools
 import math
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +28,7 @@ from .consistency import contradictions
 from .model import BEIJING, Archive, Issue, Period, Registry, Snapshot, Watchlist
 from .registry import check_names, check_watchlist, load_registry, mentions
 from .seal import SEALS_FILE, check_seals
-from .schema import DATASETS, ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
+from .schema import DATASETS, ENTITIES_FILE, ISSUE_FIELDS, NOT_DATA, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
 
 # re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
 FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -37,7 +39,9 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", re.ASCII)
 TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
 PRICE_LOOKBACK_DAYS = 7
+MISSING_MARKS = ("—", "——", "-", "--", "–", "N/A", "n/a", "NA", "#N/A")
 PREVIEW = "preview"   # WEEKLY_AS_OF value for a local preview that shows drafts and embargoed issues
+FIELD_EXAMPLES = {f.name: f.example for f in ISSUE_FIELDS}
 IGNORED_TOP_LEVEL = {"README.md", "entities.yaml", SEALS_FILE}
 
 
@@ -64,6 +68,17 @@ def public_archive(archive: Archive, as_of: datetime, data_dir: Path) -> Archive
                      hint="检查各期的 publish_at 与 draft，或用 --as-of 指定时间")
         problems.raise_if_any()
     return public
+
+
+def not_data(data_dir: Path) -> list[Path]:
+    """Lock files, thumbnails and backups beside the data, which every stage skips (``NOT_DATA``)."""
+    found = []
+    for path in sorted(Path(data_dir).iterdir()) if Path(data_dir).is_dir() else ():
+        if NOT_DATA.match(path.name):
+            found.append(path)
+        elif path.is_dir() and FOLDER_RE.match(path.name):
+            found.extend(p for p in sorted(path.iterdir()) if NOT_DATA.match(p.name))
+    return found
 
 
 def parse_time(text: str) -> datetime:
@@ -106,8 +121,9 @@ def _load_all(data_dir: Path) -> Archive:
     root = data_dir.resolve()
     registry = load_registry(data_dir / ENTITIES_FILE, problems)
     snapshots, digests = [], {}     # digests: the sha256 of every file read, for the seals
+    published: dict[str, set[tuple]] = {}   # dataset → the keys earlier snapshots hold (a later one may restate them)
     for folder in sorted(data_dir.iterdir()):
-        if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL:
+        if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL or NOT_DATA.match(folder.name):
             continue
         if not _inside(folder, root):
             problems.add(folder, "指向 data/ 之外的链接，已拒绝读取")
@@ -118,9 +134,13 @@ def _load_all(data_dir: Path) -> Archive:
         day = _folder_date(folder, problems)
         if day is None:
             continue
-        snapshot = load_snapshot(folder, day, problems, root, registry, digests)
+        snapshot = load_snapshot(folder, day, problems, root, registry, digests, published)
         if snapshot is not None:
             snapshots.append(snapshot)
+            for dataset in DATASETS:
+                if dataset.correctable:
+                    published.setdefault(dataset.name, set()).update(
+                        tuple(r[k] for k in dataset.key) for r in snapshot.rows.get(dataset.name, ()))
     if not snapshots and not problems.items:
         problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
     _check_tag_slugs(data_dir, snapshots, problems)
@@ -130,10 +150,13 @@ def _load_all(data_dir: Path) -> Archive:
 
 
 def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
-                  registry: Registry | None = None, digests: dict[str, str] | None = None) -> Snapshot | None:
+                  registry: Registry | None = None, digests: dict[str, str] | None = None,
+                  published: dict[str, set[tuple]] | None = None) -> Snapshot | None:
     """Read one week's folder; problems are collected, None when the issue file is unusable.
 
     ``digests``, when given, takes the sha256 of every file read (``<folder>/<file>`` → hex).
+    ``published``: each correctable dataset's keys in earlier snapshots; a row restating one is a
+    correction and may lie outside this issue's data period.
     """
     before = len(problems.items)
     for path in sorted(folder.iterdir()):
@@ -152,7 +175,7 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             continue
         records = _load_table(path, dataset, problems, source)
         if records is not None and issue is not None:
-            _check_dates(path, records, dataset, issue, problems)
+            _check_dates(path, records, dataset, issue, problems, (published or {}).get(dataset.name, set()))
             columns = [c.name for c in dataset.columns]
             rows[dataset.name] = tuple({**{c: r[c] for c in columns}, "issue": issue.date} for r in records)
         if records is not None and registry is not None:
@@ -160,10 +183,10 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
     if issue is not None and registry is not None:
         for watchlist in issue.watchlists:
             check_watchlist(folder / ISSUE_FILE, watchlist.companies, registry, problems)
-        _check_narrative(folder / ISSUE_FILE, rows.get("stocks"), registry, problems)
+        _check_narrative(folder / ISSUE_FILE, rows, registry, problems)
     known = {ISSUE_FILE} | {d.filename for d in DATASETS}
     for path in sorted(folder.iterdir()):
-        if path.name not in known and not path.name.startswith("."):
+        if path.name not in known and not path.name.startswith(".") and not NOT_DATA.match(path.name):
             problems.add(path, "未知文件，不会被使用", hint="数据文件名见“数据说明”页：" + "、".join(sorted(known)))
     if issue is None or len(problems.items) > before:
         return None
@@ -175,7 +198,42 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
 
 # --- issue.md ---------------------------------------------------------------------------
 
+FM_KEY_RE = re.compile(r"front matter (?:缺少必填项 |必填项 |有未知项 )?'([A-Za-z_]\w*)")
+
+
 def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: dict | None = None) -> Issue | None:
+    before = len(problems.items)
+    issue = _read_issue(path, day, problems, root, source)
+    if len(problems.items) > before:
+        _locate_front_matter(path, problems, before)
+    return issue
+
+
+def _locate_front_matter(path: Path, problems: Problems, start: int) -> None:
+    """Give each front-matter problem the line of its key (a missing key: the closing ---)."""
+    try:
+        lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return
+    if not lines or lines[0].strip() != "---":
+        return
+    keys, closing = {}, None
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            closing = number
+            break
+        m = re.match(r"^([A-Za-z_]\w*)\s*:", line)
+        if m:
+            keys.setdefault(m.group(1), number)
+    for i in range(start, len(problems.items)):
+        problem = problems.items[i]
+        m = FM_KEY_RE.search(problem.message) if problem.line is None else None
+        if m:
+            line = keys.get(m.group(1), closing)
+            problems.items[i] = replace(problem, line=line)
+
+
+def _read_issue(path: Path, day: date, problems: Problems, root: Path, source: dict | None = None) -> Issue | None:
     if not path.exists():
         problems.add(path, "缺少期刊文件 issue.md")
         return None
@@ -209,7 +267,9 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: d
     ok = True
     for key in REQUIRED_FIELDS:
         if key not in meta or meta[key] in (None, ""):
-            problems.add(path, f"front matter 缺少必填项 '{key}'")
+            state = "缺少必填项" if key not in meta else "必填项"
+            problems.add(path, f"front matter {state} '{key}'" + ("" if key not in meta else " 为空"),
+                         hint=f"写作 {key}: {FIELD_EXAMPLES[key]}")
             ok = False
     for key in meta:
         if key not in ISSUE_FIELD_NAMES:
@@ -334,7 +394,8 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems, source: dict |
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        problems.add(path, f"CSV 格式错误：{exc}", line=reader.line_num)
+        problems.add(path, "CSV 格式错误：" + _csv_error(str(exc)), line=reader.line_num,
+                     hint="单元格里的引号要成对；含逗号或换行的单元格要用英文双引号括起来")
         return None
     rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
     if not rows:
@@ -342,6 +403,16 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems, source: dict |
         return None
     header = [h.strip() for h in rows[0][1]]
     expected = [c.name for c in dataset.columns]
+    if len(header) == 1 and ("\t" in header[0] or ";" in header[0]):
+        problems.add(path, "表头只有一列", line=rows[0][0],
+                     hint=f"看起来是用{'制表符' if chr(9) in header[0] else '分号'}分隔的：在 Excel 中另存为“CSV UTF-8（逗号分隔）”，"
+                          "或用 weekly import 导入")
+        return None
+    trailing = len(header) - len(list(itertools.dropwhile(lambda h: h == "", reversed(header))))
+    if trailing and all(not any(cell.strip() for cell in r[len(header) - trailing:]) for _, r in rows[1:]):
+        problems.add(path, f"表头末尾有 {trailing} 个空列", line=rows[0][0],
+                     hint="删去每行末尾多余的逗号（在 Excel 里选中右侧的空列删除后重新保存）")
+        return None
     missing = [c for c in expected if c not in header]
     extra = [h for h in header if h not in expected]
     for name in missing:
@@ -384,6 +455,10 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
             hint = None
             if any("\uff01" <= ch <= "\uff5e" for ch in value):
                 hint = "请改用半角数字和符号，如 3.54"
+            elif value in MISSING_MARKS:
+                hint = "这一列必填：请填入数值（— 不是数字）" if column.required else "没有数据就让单元格空着，不要写 —"
+            elif value[-1] in "万亿":
+                hint = "不要带单位：本列的单位见列说明（访问量、下载量以万为单位，9.12亿 写作 91200），或用 weekly import 自动换算"
             elif "," in value:
                 hint = "不要使用千位分隔符，如 90500"
             elif value.endswith("%"):
@@ -401,12 +476,14 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
     if kind == "date":
         parsed = _cell_date(value) if DATE_RE.match(value) else None
         if parsed is None:
-            problems.add(path, f"应为日期 YYYY-MM-DD，实际为 '{value}'", line=line, column=column.name)
+            problems.add(path, f"应为日期 YYYY-MM-DD，实际为 '{value}'", line=line, column=column.name,
+                         hint="例如 2024-11-22；Excel 里的 2024/11/22、2024年11月22日 可用 weekly import 自动转换")
         return parsed
     if kind == "month":
         parsed = _cell_date(value + "-01") if MONTH_RE.match(value) else None
         if parsed is None:
-            problems.add(path, f"应为月份 YYYY-MM，实际为 '{value}'", line=line, column=column.name)
+            problems.add(path, f"应为月份 YYYY-MM，实际为 '{value}'", line=line, column=column.name,
+                         hint="例如 2024-11；2024/11、2024年11月、Nov-24 可用 weekly import 自动转换")
         return parsed
     if kind == "bool":
         low = value.lower()
@@ -444,7 +521,8 @@ def _check_duplicates(path: Path, records: list[dict[str, Any]], dataset: Datase
             seen[key] = line
 
 
-def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, issue: Issue, problems: Problems) -> None:
+def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, issue: Issue, problems: Problems,
+                 published: set[tuple] = frozenset()) -> None:
     if dataset.date_column is None:
         return
     if dataset.period == "prices":
@@ -456,7 +534,8 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
             problems.add(path, f"front matter 缺少 data_periods.{dataset.period}，无法核对日期")
             return
         where = f"data_periods.{dataset.period}（{window.start}～{window.end}）"
-    for line, day in ((r["_line"], r[dataset.date_column]) for r in records):
+    for r in records:
+        line, day = r["_line"], r[dataset.date_column]
         if day is None:
             continue
         if dataset.date_column == "month":
@@ -467,8 +546,9 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
         shown = ("月份 " if dataset.date_column == "month" else "日期 ") + _fmt(day, dataset.column(dataset.date_column).kind)
         if day > issue.date:
             problems.add(path, f"{shown} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
-        elif not inside:
-            problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column)
+        elif not inside and not (dataset.correctable and tuple(r[k] for k in dataset.key) in published):
+            hint = "更正往期数值时，写同一实体、同一日期的一行（须是往期已有的行）" if dataset.correctable else None
+            problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column, hint=hint)
 
 
 def _check_tag_slugs(data_dir: Path, snapshots: Sequence[Snapshot], problems: Problems) -> None:
@@ -496,13 +576,13 @@ def _line_of(path: Path, prefix: str) -> int | None:
     return None
 
 
-def _check_narrative(path: Path, stocks: Sequence[dict[str, Any]] | None, registry: Registry, problems: Problems) -> None:
-    """A stock move stated in issue.md (front matter or text) must match stocks.csv."""
-    if stocks is None:
+def _check_narrative(path: Path, rows: dict[str, Sequence[dict[str, Any]]], registry: Registry, problems: Problems) -> None:
+    """A figure stated in issue.md (front matter or text) must match the snapshot's CSVs."""
+    if not rows:
         return
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    for c in contradictions(text, stocks, registry):
-        problems.add(path, c.message, line=c.line, hint="以数据为准修改正文，或更正 stocks.csv")
+    for c in contradictions(text, rows, registry):
+        problems.add(path, c.message, line=c.line, hint=f"以数据为准修改正文，或更正 {c.dataset}.csv")
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -523,6 +603,10 @@ def _read_text(path: Path, problems: Problems, source: dict | None = None) -> st
         problems.add(path, "不是 UTF-8 编码（可能是 Excel 保存的 GBK）", line=line,
                      hint="在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”")
         return None
+    if "\r" in text:
+        problems.add(path, "换行符是单独的 CR（旧版 Mac 的格式），整个文件会被读成一行", line=1,
+                     hint="在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或用 weekly import 导入")
+        return None
     control = CONTROL_RE.search(text)
     if control:
         # NUL and other control characters come from damaged exports; they would reach the page unseen.
@@ -530,6 +614,16 @@ def _read_text(path: Path, problems: Problems, source: dict | None = None) -> st
                      hint="请从表格软件重新导出为 CSV UTF-8")
         return None
     return text
+
+
+CSV_ERRORS = {"unexpected end of data": "文件在引号内结束（引号不成对）",
+              "new-line character seen in unquoted field": "未加引号的单元格里有换行",
+              "field larger than field limit": "单元格过长（引号不成对？）"}
+
+
+def _csv_error(text: str) -> str:
+    """The csv module's English message, in the analyst's words."""
+    return next((zh for en, zh in CSV_ERRORS.items() if en in text), "无法按 CSV 读取这一行")
 
 
 def _folder_date(folder: Path, problems: Problems) -> date | None:

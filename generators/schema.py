@@ -5,6 +5,7 @@ This module is the single source of truth for the snapshot format; the data docs
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ISSUE_FILE = "issue.md"
@@ -12,6 +13,10 @@ TIMEZONE = "Asia/Shanghai"   # publication times are Beijing time
 PUBLISH_WEEKDAY, PUBLISH_HOUR = 4, 9
 PLACEHOLDER = "待填写"   # `weekly new` marks what the analyst must write; `weekly check` rejects it   # default: Friday 09:00 of the issue's week
 ENTITIES_FILE = "entities.yaml"
+# Files that tools leave beside the data and that are never data: Excel's lock files (~$book.xlsx)
+# while a workbook is open, LibreOffice's, Windows' and macOS' thumbnails, *.bak and editor backups.
+NOT_DATA = re.compile(r"^(~\$.*|\.~lock\..*#?|Thumbs\.db|\.DS_Store|desktop\.ini|.*\.bak|.*~|\.#.*|#.*#|\..*\.sw[po])$",
+                      re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Dataset:
     period: str | None = None     # which front-matter period its date column must fall in
     date_column: str | None = None
     optional: bool = True         # a snapshot may leave the file out
+    correctable: str | None = None   # the value a later snapshot may restate (a row of an earlier issue, key and date alike)
 
     @property
     def filename(self) -> str:
@@ -93,6 +99,7 @@ VISITS = Dataset(
     key=("product", "week"),
     period="visits",
     date_column="week",
+    correctable="visits",
 )
 
 DOWNLOADS = Dataset(
@@ -107,6 +114,7 @@ DOWNLOADS = Dataset(
     key=("app", "month"),
     period="downloads",
     date_column="month",
+    correctable="downloads",
 )
 
 GPU_PRICES = Dataset(
@@ -121,6 +129,7 @@ GPU_PRICES = Dataset(
     key=("model", "date", "condition"),
     period="prices",
     date_column="date",
+    correctable="price",
 )
 
 DATASETS: tuple[Dataset, ...] = (STOCKS, VISITS, DOWNLOADS, GPU_PRICES)

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import Problems
-from .schema import DATASETS, ISSUE_FILE
+from .schema import DATASETS, ISSUE_FILE, NOT_DATA
 
 SEALS_FILE = "published.sha256"
 # Files every sealed issue had when it was sealed (it passed validation then).
@@ -32,7 +32,7 @@ def folder_hashes(data_dir: Path, day: date, known: Mapping[str, str] | None = N
     folder, known = data_dir / day.isoformat(), known or {}
     out = {}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and not path.name.startswith("."):
+        if path.is_file() and not path.name.startswith(".") and not NOT_DATA.match(path.name):
             rel = f"{day.isoformat()}/{path.name}"
             out[rel] = known.get(rel) or hashlib.sha256(path.read_bytes()).hexdigest()
     return out

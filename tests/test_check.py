@@ -68,9 +68,10 @@ def test_check_rejects_an_unknown_category(tmp_path):
 
 def test_check_rejects_a_date_outside_the_issue_period(tmp_path):
     data = copy_data(tmp_path)
-    edit(data / SEED / "visits.csv", "ChatGPT,text,海外,2024-11-08", "ChatGPT,text,海外,2024-11-01")
+    # a week no earlier issue holds (restating one of theirs is a correction: tests/test_corrections.py)
+    edit(data / SEED / "visits.csv", "ChatGPT,text,海外,2024-11-08", "ChatGPT,text,海外,2024-06-07")
     result = run_check(data)
-    assert ("data/2024-11-22/visits.csv:2: 列 'week'：日期 2024-11-01 不在 data_periods.visits"
+    assert ("data/2024-11-22/visits.csv:2: 列 'week'：日期 2024-06-07 不在 data_periods.visits"
             "（2024-11-08～2024-11-14）内") in result.stderr
 
 

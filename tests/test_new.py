@@ -45,11 +45,13 @@ def test_an_unedited_new_folder_fails_check_with_one_line_per_thing_to_fill_in(t
     result = weekly("check", "--data", str(data))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert "data/2024-11-29/issue.md: front matter 缺少必填项 'title'" in lines
-    assert "data/2024-11-29/issue.md: front matter 缺少必填项 'lead'" in lines
-    assert "data/2024-11-29/issue.md:26: 还有“待填写”的模板文字：### 待填写：新闻主题 1 的标题（提示：写好这一处，或删去不需要的小节）" in lines
-    assert "data/2024-11-29/stocks.csv:2: 列 'change_pct'：不能为空" in lines
-    assert "data/2024-11-29/visits.csv:2: 列 'visits'：不能为空" in lines
+    # an empty key is 「为空」 at its line, not 「缺少」; one line per problem kind per column, with the rows
+    assert "data/2024-11-29/issue.md:2: front matter 必填项 'title' 为空（提示：写作 title: ChatGPT周访问量突破9亿，“精度感知”Scaling Law再引关注）" in lines
+    assert "data/2024-11-29/issue.md:11: front matter 必填项 'lead' 为空（提示：写作 lead: 本周……）" in lines
+    assert ("data/2024-11-29/issue.md 第 26、30 行 还有“待填写”的模板文字：### 待填写：新闻主题 1 的标题"
+            "（共 2 行，以上为第一处；提示：写好这一处，或删去不需要的小节）") in lines
+    assert "data/2024-11-29/stocks.csv 第 2–8 行 列 'change_pct'：不能为空（共 7 行）" in lines
+    assert "data/2024-11-29/visits.csv 第 2–16 行 列 'visits'：不能为空（共 15 行）" in lines
     assert all(line.startswith("data/2024-11-29/") for line in lines[:-1])
     assert lines[-1].startswith("共 ") and lines[-1].endswith(" 处问题，请修正后重试。")
 

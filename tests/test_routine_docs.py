@@ -59,3 +59,58 @@ def test_pages_know_the_project_sites_url_even_without_a_trailing_slash(tmp_path
     locs = [e.text for e in ElementTree.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
     assert f"{url}/issues/2024-11-22/" in locs and f"{url}/" in locs
     assert all(loc.startswith(url + "/") for loc in locs)
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def documented_options(text: str) -> dict[str, set[str]]:
+    """Per command, the options written after it on the same line (`weekly build --site-dir DIR …`)."""
+    found: dict[str, set[str]] = {}
+    # in inline code (`weekly build …`) or at the start of a line of a code block
+    for command, rest in re.findall(r"(?:`|^[ \t]*)weekly (\w+)((?: [^`\n]*)?)", text, re.M):
+        found.setdefault(command, set()).update(re.findall(r"--[\w-]+(?:/--[\w-]+)?", rest.split("`")[0]))
+    return {c: {o for opts in found[c] for o in opts.split("/")} for c in found}
+
+
+def cli_options(command) -> set[str]:
+    return {o for p in command.params for o in (*p.opts, *getattr(p, "secondary_opts", ())) if o.startswith("--")} - {"--help"}
+
+
+@pytest.mark.parametrize("name, text", [("README.md", README), ("weekly-routine.md", TEXT)])
+def test_every_command_and_option_the_docs_mention_exists(name, text):
+    for command, options in documented_options(text).items():
+        assert command in main.commands, f"{name}: weekly {command}"
+        assert options <= cli_options(main.commands[command]), f"{name}: weekly {command} {options - cli_options(main.commands[command])}"
+
+
+def test_every_command_and_option_of_the_cli_is_documented_in_the_readme():
+    documented = documented_options(README)
+    for name, command in main.commands.items():
+        assert name in documented, f"README.md does not mention weekly {name}"
+        missing = cli_options(command) - documented[name]
+        assert not missing, f"README.md: weekly {name} does not mention {sorted(missing)}"
+
+
+def test_the_routine_page_walks_through_every_command_an_analyst_runs_each_week():
+    for command in ("new", "import", "fetch", "check", "serve"):
+        assert f"weekly {command}" in TEXT, command
+
+
+def test_the_routine_pages_preview_address_is_where_serve_serves():
+    import yaml
+
+    class Env(yaml.SafeLoader):
+        pass
+    Env.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+    site_url = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Env)["site_url"]
+    path = "/" + site_url.split("://", 1)[1].split("/", 1)[1]
+    dev_addr = next(p.default for p in main.commands["serve"].params if p.name == "dev_addr")
+    assert f"<http://{dev_addr}{path}>" in TEXT
+
+
+def test_the_routine_page_asks_for_new_names_to_be_registered_and_chart_notes_to_be_added():
+    assert "data/entities.yaml" in TEXT and "登记" in TEXT
+    new_issue = (ROOT / "generators" / "scaffold.py").read_text(encoding="utf-8")
+    if "chart_notes" not in new_issue:       # weekly new does not carry chart_notes: the page must say to add them
+        assert "不会从上一期带过来" in TEXT and "chart_notes:" in TEXT
