@@ -13,42 +13,12 @@ from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 
+from .declarations import packaged
 from .model import Issue, Row
-from .units import MEMO, pct, plain, wan, wan_ticks
+from .schema import ChartSpec, Column, Dataset, Declarations
+from .units import CELL, MEMO, cell, wan_ticks
 
 UP, DOWN = "#e03131", "#2f9e44"          # Chinese convention: red up, green down
-NEW, USED = "#1c7ed6", "#e03131"          # the seed's GPU charts: blue new, red used
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    number: int
-    key: str
-    title: str
-    source: str
-    notes: tuple[str, ...] = ()
-
-
-SPECS: tuple[ChartSpec, ...] = (
-    ChartSpec(1, "stocks", "算力股价本周复盘（{period}）", "Wind，iFinD，华福证券研究所"),
-    ChartSpec(2, "visits_text_overseas", "文本大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
-    ChartSpec(3, "visits_text_domestic", "文本大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
-    ChartSpec(4, "visits_image", "图片大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
-    ChartSpec(5, "visits_video", "视频大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
-    ChartSpec(6, "downloads", "国内头部大模型 App 下载量月度数据（单位：万次）", "七麦数据，华福证券研究所"),
-    ChartSpec(7, "gpu_h100", "NVIDIA H100 GPU价格图", "Camelcamelcamel，华福证券研究所",
-              ("蓝色代表新品售卖价格，红色代表二手商品价格",)),
-    ChartSpec(8, "gpu_a100", "NVIDIA A100 GPU价格图", "Camelcamelcamel，华福证券研究所",
-              ("蓝色代表新品售卖价格，红色代表二手商品价格",)),
-)
-CHART_KEYS = tuple(s.key for s in SPECS)
-VISIT_FILTERS = {
-    "visits_text_overseas": ("text", "海外"),
-    "visits_text_domestic": ("text", "国内"),
-    "visits_image": ("image", None),
-    "visits_video": ("video", None),
-}
-GPU_MODELS = {"gpu_h100": "H100", "gpu_a100": "A100"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +54,7 @@ class Chart:
     table: Table
     notes: tuple[str, ...]
     sample: bool
+    labels: tuple[str, ...] = ()    # a ranked chart's CSV headers besides the first (see downloads.chart_columns)
 
     @property
     def number(self) -> int:
@@ -94,60 +65,124 @@ class Chart:
         return self.spec.key
 
 
-def build_charts(issue: Issue, rows: dict[str, Sequence[Row]]) -> list[Chart]:
-    """All eight charts of an issue from the rows visible to it (see compute.History)."""
+def build_charts(issue: Issue, rows: dict[str, Sequence[Row]], datasets: Declarations | None = None) -> list[Chart]:
+    """Every declared chart of an issue from the rows visible to it (see compute.History)."""
+    datasets = datasets or packaged()
     charts, period = [], issue.period.label()
-    for spec in SPECS:
-        if spec.key == "stocks":
-            figure, table, drawn = stocks_chart(rows.get("stocks", ()))
-        elif spec.key in VISIT_FILTERS:
-            figure, table, drawn = visits_chart(rows.get("visits", ()), *VISIT_FILTERS[spec.key])
-        elif spec.key == "downloads":
-            figure, table, drawn = downloads_chart(rows.get("downloads", ()))
-        else:
-            figure, table, drawn = gpu_chart(rows.get("gpu_prices", ()), GPU_MODELS[spec.key])
-        notes = spec.notes + issue.chart_notes.get(spec.key, ())
-        if spec.key == "downloads" and (partial := partial_months(drawn)):
-            if not any("非完全统计" in n for n in notes):
-                notes = notes + (partial,)
-        sample = any(r["sample"] for r in drawn)
+    for spec in datasets.charts:
+        dataset = datasets.by_name[spec.dataset]
+        figure, table, drawn = draw(spec, dataset, rows.get(dataset.name, ()))
+        notes = with_partial(dataset, drawn, spec.notes + issue.chart_notes.get(spec.key, ()))
         title = spec.title.format(period=period) if "{period}" in spec.title else spec.title
-        charts.append(Chart(spec, title, figure, table, notes, sample))
+        charts.append(Chart(spec, title, figure, table, notes, any(r.get("sample") for r in drawn), _labels(spec, dataset)))
     return charts
 
 
-def partial_months(downloads: Sequence[Row]) -> str | None:
-    """The note under a downloads chart whose months are not all complete, e.g. 2024年11月数据为非完全统计."""
-    months = sorted({r["month"] for r in downloads if not r["complete"]})
-    return "、".join(f"{d:%Y年%-m月}" for d in months) + "数据为非完全统计" if months else None
+def draw(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: int | None = None
+         ) -> tuple[dict, Table, Sequence[Row]]:
+    """One chart of the declared kind: its figure, its table (``table_rows``: only the latest rows
+    shown, as ``Table.latest``) and the rows it drew."""
+    if spec.filter:
+        rows = [r for r in rows if all(r[column] == value for column, value in spec.filter)]
+    return KINDS[spec.kind](spec, dataset, rows, table_rows)
 
 
-def stocks_chart(rows: Sequence[Row]) -> tuple[dict, Table, Sequence[Row]]:
-    """Horizontal bars of weekly change, red up / green down, grouped by segment."""
+def with_partial(dataset: Dataset, drawn: Sequence[Row], notes: tuple[str, ...]) -> tuple[str, ...]:
+    """The notes under a chart, with the 非完全统计 note when it draws periods still being counted."""
+    partial = partial_months(drawn, dataset)
+    if partial and not any("非完全统计" in n for n in notes):
+        return notes + (partial,)
+    return notes
+
+
+def partial_months(rows: Sequence[Row], dataset: Dataset) -> str | None:
+    """The note under a chart whose periods are not all complete, e.g. 2024年11月数据为非完全统计."""
+    if not dataset.complete or not dataset.date_column:
+        return None
+    shown = "%Y年%-m月" if dataset.column(dataset.date_column).kind == "month" else "%Y年%-m月%-d日"
+    months = sorted({r[dataset.date_column] for r in rows if not r[dataset.complete]})
+    return "、".join(f"{d:{shown}}" for d in months) + "数据为非完全统计" if months else None
+
+
+def _labels(spec: ChartSpec, dataset: Dataset) -> tuple[str, ...]:
+    """The headers of a ranked chart's CSV besides its first: the group and the value (with its unit)."""
+    if spec.kind != "ranked_bars":
+        return ()
+    value = dataset.column(spec.value)
+    return dataset.column(spec.group).header, value.header + (f"（{value.unit}）" if value.unit else "")
+
+
+# How a number is shown in a hover label, by its column's format (see units.CELL for tables).
+HOVER = {"pct": "%{y:+.2f}%", "wan": "%{y:,.0f}", "plain": "%{y:,.2f}", "plain0": "%{y:,.0f}", "usd": "$%{y:,.0f}"}
+
+
+def _hover(column: Column) -> str:
+    return HOVER[column.format] + (column.unit if column.format in ("wan", "plain", "plain0") else "")
+
+
+def _axis(column: Column) -> dict:
+    """The value axis of a chart, by the value column's format."""
+    if column.format == "pct":
+        return {"ticksuffix": "%"}
+    if column.format == "usd":
+        return {"tickprefix": "$", "tickformat": ",.0f"}
+    return {}
+
+
+def _dates(column: Column):
+    """How dates of a date column are written in a figure: (formatter, tick format)."""
+    return (iso_month, "%Y-%m") if column.kind == "month" else (iso_day, "%m-%d")
+
+
+def ranked_bars(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: int | None = None
+                ) -> tuple[dict, Table, Sequence[Row]]:
+    """Horizontal bars of one week's change, red up / green down, grouped (``spec.group``)."""
+    value, group, shown = dataset.column(spec.value), spec.group, [dataset.column(c) for c in spec.table]
     if not rows:
-        return _figure([]), Table(("公司", "代码")), rows
-    drawn = sorted(rows, key=lambda r: (r["segment"], r["change_pct"]))
-    values = [r["change_pct"] for r in drawn]
+        return _figure([]), Table(tuple(c.header for c in shown[:2])), rows
+    drawn = sorted(rows, key=lambda r: (r[group], r[value.name]))
+    values = [r[value.name] for r in drawn]
     trace = {
         "type": "bar", "orientation": "h",
-        "x": [round(v, 2) for v in values], "y": [r["name"] for r in drawn],
+        "x": [round(v, 2) for v in values], "y": [r[dataset.entity] for r in drawn],
         "marker": {"color": [UP if v >= 0 else DOWN for v in values]},
-        "text": [pct(v) for v in values], "textposition": "outside", "cliponaxis": False,
-        "customdata": [r["segment"] for r in drawn],
-        "hovertemplate": "%{y}（%{customdata}）<br>周涨跌幅 %{text}<extra></extra>",
+        "text": [cell(value, v) for v in values], "textposition": "outside", "cliponaxis": False,
+        "customdata": [r[group] for r in drawn],
+        "hovertemplate": f"%{{y}}（%{{customdata}}）<br>{_attr(value.header)} %{{text}}<extra></extra>",
     }
     # Room on both sides for the labels drawn outside the bars (+52.15% on a phone, -1.62% by its name).
     low, high = min(0.0, *values), max(0.0, *values)
     pad = 0.22 * ((high - low) or 1.0)
-    layout = {"xaxis": {"ticksuffix": "%", "zeroline": True,
+    layout = {"xaxis": {**_axis(value), "zeroline": True,
                         "range": [round(low - (pad if low < 0 else 0), 2), round(high + (pad if high > 0 else 0), 2)]}, "yaxis": {"automargin": True},
               "height": max(260, 28 * len(drawn) + 80), "showlegend": False}
-    # The table: segments in order, the biggest rise first within each.
-    ordered = sorted(rows, key=lambda r: (r["segment"], -r["change_pct"]))
-    table = Table(("公司", "代码", "上市地", "板块", "周涨跌幅", "总市值（亿）", "收盘价"),
-                  tuple((r["name"], r["ticker"], r["market"], r["segment"], pct(r["change_pct"]),
-                         plain(r["market_cap"], 0), plain(r["close"])) for r in ordered))
+    # The table: groups in order, the biggest rise first within each.
+    ordered = sorted(rows, key=lambda r: (r[group], -r[value.name]))
+    table = Table(tuple(c.header for c in shown), tuple(tuple(cell(c, r[c.name]) for c in shown) for r in ordered))
     return _figure([trace], layout), table, rows
+
+
+def issue_bars(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: int | None = None
+               ) -> tuple[dict, Table, Sequence[Row]]:
+    """One entity's value in each issue as vertical bars, red up / green down (an entity page's
+    history of a dataset without dates of its own)."""
+    value, shown = dataset.column(spec.value), [dataset.column(c) for c in spec.table]
+    rows = sorted(rows, key=itemgetter("issue"))
+    values = list(map(_compact, map(itemgetter(value.name), rows)))
+    # No label on each bar: years of weekly bars are too narrow to carry one; hovering shows it.
+    trace = {"type": "bar", "name": rows[0][dataset.entity] if rows else "", "x": list(map(iso_day, map(itemgetter("issue"), rows))),
+             "y": values, "marker": {"color": list(map(_bar_color, values))},
+             "hovertemplate": f"%{{x}}<br>{_attr(value.header)} {_hover(value)}<extra></extra>"}
+    layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {**_axis(value), "zeroline": True},
+              "showlegend": False}
+    latest, total = _latest(rows, table_rows)
+    table = Table(("期", *(c.header for c in shown)),
+                  tuple((r["issue"].isoformat(), *(cell(c, r[c.name]) for c in shown)) for r in latest), total)
+    return _figure([trace], layout), table, rows
+
+
+def _bar_color(value: float) -> str:
+    return UP if value >= 0 else DOWN
 
 
 @lru_cache(maxsize=MEMO)
@@ -160,8 +195,14 @@ def iso_month(day: date) -> str:
     return f"{day:%Y-%m}"
 
 
-def _series_chart(rows: Sequence[Row], entity: str, x: str, y: str, x_label: str,
-                  x_format, x_tick: str, mode: str = "lines+markers", table_rows: int | None = None) -> tuple[dict, Table]:
+def lines(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: int | None = None,
+          mode: str = "lines+markers") -> tuple[dict, Table, Sequence[Row]]:
+    """One line per entity over the dataset's dates, the y axis in the value's unit (万/亿 for counts)."""
+    x_column, value = dataset.column(dataset.date_column), dataset.column(spec.value)
+    if not rows:
+        return _figure([]), Table((x_column.header,)), rows
+    entity, x, y = dataset.entity, x_column.name, value.name
+    x_format, x_tick = _dates(x_column)
     # Plain Python, and C-level map() over the memoised formatters: an issue's windowed rows are
     # a few hundred, and this runs for five charts of every issue.
     series: dict[str, dict] = {}
@@ -172,17 +213,23 @@ def _series_chart(rows: Sequence[Row], entity: str, x: str, y: str, x_label: str
             values = series[name] = {}
         values[row[x]] = row[y]
     order = _descending_by_last(series)
+    hover = _hover(value)
     traces = [{"type": "scatter", "mode": mode, "name": name,
                "x": list(map(x_format, series[name])), "y": list(map(_compact, series[name].values())),
-               "hovertemplate": "%{x}<br>" + _attr(name) + "：%{y:,.0f}万次<extra></extra>"} for name in order]
-    top = float(max(max(values.values()) for values in series.values())) if series else 0.0
-    tickvals, ticktext = wan_ticks(top)
+               "hovertemplate": "%{x}<br>" + _attr(name) + "：" + hover + "<extra></extra>"} for name in order]
+    if value.format == "wan":
+        top = float(max(max(values.values()) for values in series.values())) if series else 0.0
+        tickvals, ticktext = wan_ticks(top)
+        y_axis = {"tickvals": tickvals, "ticktext": ticktext}
+    else:
+        y_axis = _axis(value)
     layout = {"xaxis": {"tickformat": x_tick, "hoverformat": x_tick if x_tick == "%Y-%m" else "%Y-%m-%d"},
-              "yaxis": {"tickvals": tickvals, "ticktext": ticktext, "rangemode": "tozero"}}
+              "yaxis": {**y_axis, "rangemode": "tozero"}}
     xs, total = _latest(sorted({v for values in series.values() for v in values}), table_rows)
-    columns = [list(map(wan, map(series[name].get, xs))) for name in order]
-    table = Table((x_label, *order), tuple(zip(map(x_format, xs), *columns)), total)
-    return _figure(traces, layout), table
+    show = CELL[value.format]
+    columns = [list(map(show, map(series[name].get, xs))) for name in order]
+    table = Table((x_column.header, *order), tuple(zip(map(x_format, xs), *columns)), total)
+    return _figure(traces, layout), table, rows
 
 
 def _descending_by_last(series: dict[str, dict]) -> list[str]:
@@ -190,51 +237,54 @@ def _descending_by_last(series: dict[str, dict]) -> list[str]:
     return sorted(series, key=lambda name: -next(reversed(series[name].values())))
 
 
-def visits_chart(rows: Sequence[Row], category: str, region: str | None, table_rows: int | None = None
+def grouped_bars(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: int | None = None
                  ) -> tuple[dict, Table, Sequence[Row]]:
-    """Weekly visits per product, one line each, y axis in 万/亿 (``table_rows``: the table shows
-    only the latest weeks, as ``Table.latest``)."""
-    drawn = [r for r in rows if r["category"] == category and (not region or r["region"] == region)]
-    if not drawn:
-        return _figure([]), Table(("周",)), drawn
-    figure, table = _series_chart(drawn, "product", "week", "visits", "周（起始日）", iso_day, "%m-%d", table_rows=table_rows)
-    return figure, table, drawn
-
-
-def downloads_chart(rows: Sequence[Row], table_rows: int | None = None) -> tuple[dict, Table, Sequence[Row]]:
-    """Monthly downloads per app as grouped bars."""
-    if not rows:
-        return _figure([]), Table(("月份",)), rows
-    figure, table = _series_chart(rows, "app", "month", "downloads", "月份", iso_month, "%Y-%m", table_rows=table_rows)
+    """One bar per entity in each period, side by side (monthly counts)."""
+    figure, table, rows = lines(spec, dataset, rows, table_rows)
     for trace in figure["data"]:
         trace["type"] = "bar"
         trace.pop("mode", None)
-    figure["layout"]["barmode"] = "group"
+    if figure["data"]:
+        figure["layout"]["barmode"] = "group"
     return figure, table, rows
 
 
-def gpu_chart(rows: Sequence[Row], model: str, table_rows: int | None = None) -> tuple[dict, Table, Sequence[Row]]:
-    """New (blue) and used (red) Amazon prices of one GPU model, in US dollars."""
-    drawn = [r for r in rows if r["model"] == model]
-    if not drawn:
-        return _figure([]), Table(("日期",)), drawn
-    prices: dict[str, dict] = {}
-    for r in sorted(drawn, key=lambda r: r["date"]):
-        prices.setdefault(r["condition"], {})[r["date"]] = r["price"]
+def step_lines(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: int | None = None
+               ) -> tuple[dict, Table, Sequence[Row]]:
+    """A step line per value of the dataset's series column (new and used prices), each in its colour."""
+    x_column, value = dataset.column(dataset.date_column), dataset.column(spec.value)
+    if not rows:
+        return _figure([]), Table((x_column.header,)), rows
+    x, y = x_column.name, value.name
+    x_format, x_tick = _dates(x_column)
+    series = dataset.column(dataset.series) if dataset.series else None
+    kinds = series.choices if series else (None,)
+    points: dict[str | None, dict] = {}
+    for r in sorted(rows, key=itemgetter(x)):
+        points.setdefault(r[series.name] if series else None, {})[r[x]] = r[y]
+    hover, colors = _hover(value), dict(series.colors) if series else {}
     traces = []
-    for condition, label, color in (("new", "新品", NEW), ("used", "二手", USED)):
-        part = prices.get(condition)
+    for kind in kinds:
+        part = points.get(kind)
         if not part:
             continue
-        traces.append({"type": "scatter", "mode": "lines", "line": {"color": color, "shape": "hv"}, "name": label,
-                       "x": [iso_day(d) for d in part], "y": [_compact(v) for v in part.values()],
-                       "hovertemplate": "%{x}<br>" + label + "：$%{y:,.0f}<extra></extra>"})
-    layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"tickprefix": "$", "tickformat": ",.0f"}}
-    days, total = _latest(sorted({d for part in prices.values() for d in part}), table_rows)
-    shown = [(condition, label) for condition, label in (("new", "新品（美元）"), ("used", "二手（美元）")) if condition in prices]
-    table = Table(("日期", *(label for _, label in shown)),
-                  tuple((iso_day(d), *(plain(prices[condition].get(d)) for condition, _ in shown)) for d in days), total)
-    return _figure(traces, layout), table, drawn
+        label = series.label_of(kind) if series else value.header
+        line = {"color": colors[kind], "shape": "hv"} if kind in colors else {"shape": "hv"}
+        traces.append({"type": "scatter", "mode": "lines", "line": line, "name": label,
+                       "x": [x_format(d) for d in part], "y": [_compact(v) for v in part.values()],
+                       "hovertemplate": "%{x}<br>" + _attr(label) + "：" + hover + "<extra></extra>"})
+    layout = {"xaxis": {"tickformat": x_tick, "hoverformat": x_tick if x_tick == "%Y-%m" else "%Y-%m-%d"}, "yaxis": _axis(value)}
+    days, total = _latest(sorted({d for part in points.values() for d in part}), table_rows)
+    unit = f"（{value.unit}）" if value.unit else ""
+    shown = [(kind, (series.label_of(kind) if series else value.header) + unit) for kind in kinds if kind in points]
+    show = CELL[value.format]
+    table = Table((x_column.header, *(label for _, label in shown)),
+                  tuple((x_format(d), *(show(points[kind].get(d)) for kind, _ in shown)) for d in days), total)
+    return _figure(traces, layout), table, rows
+
+
+KINDS = {"ranked_bars": ranked_bars, "lines": lines, "grouped_bars": grouped_bars, "step_lines": step_lines,
+         "issue_bars": issue_bars}
 
 
 # Date labels by how far apart the ticks are: days or weeks, months, years.

@@ -17,23 +17,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .model import Archive, Row
-from .schema import DATASET_BY_NAME
-
-WINDOW_DAYS = {"visits": 364, "gpu_prices": 182, "downloads": 366}
-# The running maximum of one column per entity, for the 创历史新高 highlights: dataset → (entity, value).
-RECORDS = {"visits": ("product", "visits")}
+from .schema import Dataset
 
 
 class _Visible:
     """One dataset's rows visible so far: the latest row per key, bucketed by the row's date."""
 
-    def __init__(self, dataset: str):
-        spec = DATASET_BY_NAME[dataset]
-        self.key = itemgetter(*spec.key)            # the row's key, as a tuple (every dated dataset has several)
+    def __init__(self, spec: Dataset, record: str | None = None):
+        # The row's key, as a tuple (itemgetter of one column gives the bare value).
+        self.key = itemgetter(*spec.key) if len(spec.key) > 1 else (lambda row, k=spec.key[0]: (row[k],))
         self.date_column = spec.date_column
         self.buckets: dict[date, dict[tuple, Row]] = {}
         self.dates: list[date] = []                 # the buckets' dates, ascending
-        self.record = RECORDS.get(dataset)
+        # The running maximum of one column per entity, for the 创历史新高 highlights: (entity, value).
+        self.record = (spec.entity, record) if record else None
         self.values: dict[str, dict[date, float]] = {}            # entity → date → value
         self.maxima: dict[str, tuple[list[date], list[float]]] = {}   # entity → dates, running max
 
@@ -99,31 +96,34 @@ class History:
 
     def __init__(self, archive: Archive):
         self._snapshots = archive.snapshots
+        self._datasets = archive.datasets
+        self._records = {r.dataset: r.value for r in archive.datasets.highlights if r.records}
         self._reset()
 
     def _reset(self) -> None:
         self._added = 0
         self._corrections: dict[date, list[Correction]] = {}
-        # The dated datasets: stocks are a week's moves, read from the issue's own snapshot.
-        self._visible = {name: _Visible(name) for name, spec in DATASET_BY_NAME.items() if spec.date_column}
+        # The dated datasets: the others (a week's moves) are read from the issue's own snapshot.
+        self._visible = {d.name: _Visible(d, self._records.get(d.name)) for d in self._datasets if d.dated}
+        self._correctable = [d for d in self._datasets if d.dated and d.correctable]
 
     def _advance(self, issue_date: date) -> None:
         if self._added and self._snapshots[self._added - 1].issue.date > issue_date:
             self._reset()
         while self._added < len(self._snapshots) and self._snapshots[self._added].issue.date <= issue_date:
             rows = self._snapshots[self._added].rows
-            pairs: dict[str, list[tuple[Row, Row]]] = {name: [] for name in CORRECTABLE}
+            pairs: dict[str, list[tuple[Row, Row]]] = {d.name: [] for d in self._correctable}
             for name, visible in self._visible.items():
                 visible.add(rows.get(name, ()), pairs.get(name))
             if any(pairs.values()):
-                self._corrections.update(_corrections(pairs))
+                self._corrections.update(_corrections(self._correctable, pairs))
             self._added += 1
 
     def as_of(self, dataset: str, issue_date: date, window_days: int | None = None) -> list[Row]:
         """Rows visible to the issue of ``issue_date``: latest value per key, dated within the
         dataset's window (``window_days=0``: no window), oldest date first."""
         self._advance(issue_date)
-        days = WINDOW_DAYS.get(dataset) if window_days is None else window_days
+        days = self._datasets.by_name[dataset].history_days if window_days is None else window_days
         return self._visible[dataset].since(issue_date - timedelta(days=days) if days else None)
 
     def on(self, dataset: str, issue_date: date, day: date) -> list[Row]:
@@ -154,14 +154,9 @@ class History:
 
     def best_before(self, dataset: str, issue_date: date, day: date) -> dict[str, float]:
         """Per entity, the highest value visible to the issue among rows dated before ``day``
-        (the datasets of ``RECORDS`` only)."""
+        (the datasets a highlight rule tracks ``records`` of only)."""
         self._advance(issue_date)
         return self._visible[dataset].best_before(day)
-
-
-# The value a later snapshot may correct, per dataset. Stocks are a new week's moves, not a
-# restatement; a month's downloads marked incomplete are expected to change every week.
-CORRECTABLE = {"visits": "visits", "gpu_prices": "price", "downloads": "downloads"}
 
 
 @dataclass(frozen=True)
@@ -176,17 +171,20 @@ class Correction:
     published: date     # the issue that published the old value
 
 
-def _corrections(pairs: dict[str, list[tuple[Row, Row]]]) -> dict[date, list[Correction]]:
-    """The corrections among (earlier row, later row with the same key) pairs, per dataset."""
+def _corrections(datasets: list[Dataset], pairs: dict[str, list[tuple[Row, Row]]]) -> dict[date, list[Correction]]:
+    """The corrections among (earlier row, later row with the same key) pairs, per dataset (its
+    ``correctable`` value; a row of a period still being counted, ``complete`` false, is expected
+    to change and corrects nothing)."""
     found: dict[date, list[Correction]] = {}
-    for name, value in CORRECTABLE.items():
-        spec = DATASET_BY_NAME[name]
-        for old, new in pairs.get(name, ()):
-            if new[value] == old[value] or (name == "downloads" and not old["complete"]):
+    for spec in datasets:
+        value, complete, series = spec.correctable, spec.complete, spec.series
+        monthly = spec.column(spec.date_column).kind == "month"
+        for old, new in pairs.get(spec.name, ()):
+            if new[value] == old[value] or (complete and not old[complete]):
                 continue
-            entity = str(new[spec.key[0]]) + (f" {'新品' if new['condition'] == 'new' else '二手'}" if name == "gpu_prices" else "")
+            entity = str(new[spec.key[0]]) + (f" {spec.column(series).label_of(new[series])}" if series else "")
             day = new[spec.date_column]
-            when = f"{day:%Y-%m}" if spec.date_column == "month" else f"{day:%Y-%m-%d}"
+            when = f"{day:%Y-%m}" if monthly else f"{day:%Y-%m-%d}"
             found.setdefault(new["issue"], []).append(
                 Correction(spec.title, entity, when, _number(old[value]), _number(new[value]), old["issue"]))
     return found

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Registry
+from .schema import Dataset
 from .units import pct
 
 SIGNED_PCT = r"\s*([+\-−－＋])\s*(\d+(?:\.\d+)?)\s*[%％]"
@@ -25,10 +26,12 @@ class Contradiction:
     name: str
     stated: float
     data: float
+    file: str = ""
+    column: str = ""
 
     @property
     def message(self) -> str:
-        return f"正文写 '{self.figure}'，但 stocks.csv 中 {self.name} 的 change_pct 为 {self.data:g}（{pct(self.data)}）"
+        return f"正文写 '{self.figure}'，但 {self.file} 中 {self.name} 的 {self.column} 为 {self.data:g}（{pct(self.data)}）"
 
 
 def stated_moves(text: str, registry: Registry) -> list[tuple[int, str, str, float]]:
@@ -45,14 +48,15 @@ def stated_moves(text: str, registry: Registry) -> list[tuple[int, str, str, flo
     return found
 
 
-def contradictions(text: str, stocks: Sequence[dict] | None, registry: Registry) -> list[Contradiction]:
-    """Stated stock moves that differ from the snapshot's stock rows; names without a row are skipped."""
-    if not stocks:
+def contradictions(text: str, rows: Sequence[dict] | None, registry: Registry, dataset: Dataset) -> list[Contradiction]:
+    """Stated moves that differ from the snapshot's rows of ``dataset`` (its ``narrative`` column);
+    names without a row are skipped."""
+    if not rows or dataset.narrative is None or dataset.entity is None:
         return []
     moves = {}
-    for row in stocks:
-        entity = registry.get(row["name"])
-        moves[entity.id if entity else row["name"]] = row["change_pct"]
+    for row in rows:
+        entity = registry.get(row[dataset.entity])
+        moves[entity.id if entity else row[dataset.entity]] = row[dataset.narrative]
     out = []
     for line, figure, name, stated in stated_moves(text, registry):
         entity = registry.get(name)
@@ -60,5 +64,5 @@ def contradictions(text: str, stocks: Sequence[dict] | None, registry: Registry)
         if value is None or value != value:
             continue
         if round(stated, 2) != round(float(value), 2):
-            out.append(Contradiction(line, figure, name, stated, float(value)))
+            out.append(Contradiction(line, figure, name, stated, float(value), dataset.filename, dataset.narrative))
     return out

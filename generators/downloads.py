@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from .charts import Chart
 from .model import Row, Snapshot
-from .schema import DATASETS, Dataset
+from .schema import Dataset, Declarations
 from .units import MEMO
 
 BOM = "\ufeff"
@@ -97,7 +97,7 @@ def chart_columns(chart: Chart) -> tuple[list[str], list[list]]:
         return [first], [[]]
     if traces[0].get("orientation") == "h":      # the stock chart: names on y, change on x
         trace = traces[0]
-        return [first, "板块", "周涨跌幅（%）"], [trace["y"], trace.get("customdata", [None] * len(trace["y"])), trace["x"]]
+        return [first, *chart.labels], [trace["y"], trace.get("customdata", [None] * len(trace["y"])), trace["x"]]
     xs = sorted({x for trace in traces for x in trace["x"]})
     header = [first, *[trace.get("name") or chart.title for trace in traces]]
     if all(trace["x"] == xs for trace in traces):      # every series has every x (most charts)
@@ -113,14 +113,14 @@ def chart_csv(chart: Chart) -> bytes:
     return (BOM + csv_lines([header]) + lines + ("\r\n" if lines else "")).encode("utf-8")
 
 
-def dataset_lines(snapshot: Snapshot) -> dict[str, list[str]]:
+def dataset_lines(snapshot: Snapshot, datasets: Declarations) -> dict[str, list[str]]:
     """Each of the snapshot's datasets as CSV lines in its column order, without the header
     (written once per issue: its ZIP and its rows of the whole-archive CSVs both use them)."""
     return {dataset.name: [_csv_line(row) for row in dataset_sheet(dataset, snapshot.rows[dataset.name])[1]]
-            for dataset in DATASETS if dataset.name in snapshot.rows}
+            for dataset in datasets if dataset.name in snapshot.rows}
 
 
-def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes], lines: dict[str, list[str]]) -> bytes:
+def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes], lines: dict[str, list[str]], datasets: Declarations) -> bytes:
     """One issue's data: its snapshot's dataset files (``lines``: ``dataset_lines``) and the CSV
     of every chart (name → bytes).
 
@@ -129,7 +129,7 @@ def issue_zip(snapshot: Snapshot, chart_csvs: dict[str, bytes], lines: dict[str,
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for dataset in DATASETS:
+        for dataset in datasets:
             if dataset.name in lines:
                 header = csv_lines([[c.name for c in dataset.columns]])
                 _add(archive, f"{snapshot.issue.slug}/{dataset.filename}",
@@ -199,13 +199,14 @@ class SharedStrings:
                 f"{items}</sst>").encode("utf-8")
 
 
-def sheet_parts(snapshot: Snapshot, shared: SharedStrings, lines: dict[str, list[str]]) -> dict[str, SheetPart]:
+def sheet_parts(snapshot: Snapshot, shared: SharedStrings, lines: dict[str, list[str]],
+                datasets: Declarations) -> dict[str, SheetPart]:
     """What one snapshot adds to each whole-archive dataset file (``shared``: the table of the
     texts of every earlier issue, to which this one's new texts are added; ``lines``:
     ``dataset_lines``, each of which gains the issue date in front)."""
     out = {}
     prefix = _csv_field(snapshot.issue.date) + ","
-    for dataset in DATASETS:
+    for dataset in datasets:
         rows = snapshot.rows.get(dataset.name)
         if rows:
             _, body = dataset_sheet(dataset, rows, issue=True)
@@ -324,12 +325,12 @@ _SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SHEET_TAIL = b"</sheetData></worksheet>"
 
 
-def archive_files(parts: Sequence[dict[str, SheetPart]], shared: SharedStrings) -> dict[str, bytes]:
+def archive_files(parts: Sequence[dict[str, SheetPart]], shared: SharedStrings, datasets: Declarations) -> dict[str, bytes]:
     """The whole-archive downloads at their stable paths, data/downloads/<dataset>.csv and the XLSX,
     joined from each issue's ``sheet_parts`` (oldest issue first); ``shared``: the text table those
     parts refer to, as their writing left it."""
     files, sheets = {}, {}
-    for dataset in DATASETS:
+    for dataset in datasets:
         mine = [p[dataset.name] for p in parts if dataset.name in p]
         if not mine:
             continue

@@ -13,17 +13,27 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from datetime import date
 
+import dataclasses
+import string
+from functools import lru_cache
+
 from .downloads import chart_csv_name
-from .charts import DOWN, UP, Chart, ChartSpec, Table, _compact, _figure, _latest, full_history, iso_day, downloads_chart, gpu_chart, partial_months, visits_chart
+from .charts import Chart, draw, full_history, with_partial
 from .model import Archive, Entity, Issue, Registry, Row
-from .registry import KIND_LABELS, NAME_COLUMNS
+from .registry import KIND_LABELS
 from .render import _text, chart_html, finished_html, front_matter
-from .units import pct, plain, wan
+from .schema import Dataset, Declarations
+from .units import CELL, cell
 
 INDEX = "entities/index.md"
 TABLE_ROWS = 52
-# An entity's row key within its history (besides the entity itself, whatever name a snapshot used).
-KEYS = {"stocks": ("issue",), "visits": ("week",), "downloads": ("month",), "gpu_prices": ("date", "condition")}
+
+
+def history_key(dataset: Dataset) -> tuple[str, ...]:
+    """An entity's row key within its history (besides the entity itself, whatever name a
+    snapshot used): the dataset's key without the entity, or the issue for undated rows."""
+    rest = tuple(k for k in dataset.key if k != dataset.entity)
+    return rest if dataset.dated and rest else ("issue",)
 
 
 def entity_path(entity: Entity) -> str:
@@ -50,10 +60,12 @@ def entity_histories(archive: Archive, mentions: Mapping[date, dict[str, str]] |
     registry = archive.registry
     out = {e.id: EntityData(e) for e in registry.entities}
     ids = {name: e.id for e in registry.entities for name in e.names}
-    for dataset, column in NAME_COLUMNS.items():
-        key, get_id = itemgetter(*KEYS[dataset]), ids.get
+    for dataset in archive.datasets:
+        if not dataset.entity:
+            continue
+        column, key, get_id = dataset.entity, itemgetter(*history_key(dataset)), ids.get
         # A later snapshot's row wins, in the place of the key's first appearance.
-        latest = {(get_id(row[column], row[column]), key(row)): row for row in archive.stacked_rows(dataset)}
+        latest = {(get_id(row[column], row[column]), key(row)): row for row in archive.stacked_rows(dataset.name)}
         tables: dict[str, list[Row]] = {}
         for (entity_id, _), row in latest.items():
             rows = tables.get(entity_id)
@@ -62,12 +74,12 @@ def entity_histories(archive: Archive, mentions: Mapping[date, dict[str, str]] |
             rows.append(row)
         for entity_id, rows in tables.items():
             if entity_id in out:
-                out[entity_id].tables[dataset] = rows
+                out[entity_id].tables[dataset.name] = rows
     lists = {entity_id: data.mentions for entity_id, data in out.items()}
     for snapshot in archive.snapshots:
         items = (mentions or {}).get(snapshot.issue.date)
         if items is None:
-            items = mention_items(snapshot.issue, what_it_said(snapshot.issue, snapshot.rows, registry))
+            items = mention_items(snapshot.issue, what_it_said(snapshot.issue, snapshot.rows, registry, archive.datasets))
         for entity_id, item in items.items():
             mentioned = lists.get(entity_id)
             if mentioned is not None:
@@ -87,23 +99,20 @@ def mention_items(issue: Issue, said: Mapping[str, Sequence[str]]) -> dict[str, 
     return {entity_id: f"<li>{link}：{_text('；'.join(words))}</li>" for entity_id, words in said.items()}
 
 
-def what_it_said(issue: Issue, rows: Mapping[str, Sequence[Row]], registry: Registry) -> dict[str, list[str]]:
+def what_it_said(issue: Issue, rows: Mapping[str, Sequence[Row]], registry: Registry,
+                 datasets: Declarations) -> dict[str, list[str]]:
     """What one issue said about each entity it mentions (entity id → phrases): its figures that
-    week, the watch lists it is on, or a mention in the narrative. ``rows``: ``Snapshot.rows``."""
+    week (each dataset's ``said`` template), the watch lists it is on, or a mention in the
+    narrative. ``rows``: ``Snapshot.rows``."""
     said: dict[str, list[str]] = {}
-    for dataset, column in NAME_COLUMNS.items():
-        for row in rows.get(dataset, ()):
+    for dataset in datasets:
+        if not dataset.entity:
+            continue
+        column, template = dataset.entity, dataset.entity_page.said
+        for row in rows.get(dataset.name, ()):
             phrases = said.setdefault(_id(registry, row[column]), [])
-            if dataset == "stocks":
-                phrases.append(f"周涨跌幅 {pct(row['change_pct'])}")
-            elif dataset == "visits":
-                phrases.append(f"周访问量 {wan(row['visits'], '次')}（{row['week']:%m-%d} 当周）")
-            elif dataset == "downloads":
-                partial = "" if row["complete"] else "，非完全统计"
-                phrases.append(f"{row['month']:%Y-%m} 下载量 {wan(row['downloads'])}{partial}")
-            else:
-                label = "新品" if row["condition"] == "new" else "二手"
-                phrases.append(f"{label} ${plain(row['price'], 0)}（{row['date']:%m-%d}）")
+            if template:
+                phrases.append(fill(template, row, dataset))
     for watchlist in issue.watchlists:
         for name in watchlist.companies:
             said.setdefault(_id(registry, name), []).append(f"建议关注（{watchlist.name}）")
@@ -114,33 +123,21 @@ def what_it_said(issue: Issue, rows: Mapping[str, Sequence[Row]], registry: Regi
     return said
 
 
-def entity_charts(data: EntityData) -> list[Chart]:
-    """The entity's history charts, numbered from 1 on its page."""
-    entity, tables = data.entity, data.tables
-    made: list[tuple[str, str, str, dict, Table, Sequence[Row], tuple[str, ...]]] = []
-    if "stocks" in tables:
-        figure, table, rows = stock_history(tables["stocks"], entity, TABLE_ROWS)
-        made.append(("stocks", f"{entity.name} 每期周涨跌幅", "Wind，iFinD，华福证券研究所", figure, table, rows, ()))
-    if "visits" in tables:
-        rows = _named(tables["visits"], "product", entity.name)
-        figure, table, rows = visits_chart(rows, rows[-1]["category"], None, TABLE_ROWS)
-        made.append(("visits", f"{entity.name} 网站周访问量（单位：万次）", "Similarweb，华福证券研究所", figure, table, rows, ()))
-    if "downloads" in tables:
-        figure, table, rows = downloads_chart(_named(tables["downloads"], "app", entity.name), TABLE_ROWS)
-        partial = partial_months(rows)
-        made.append(("downloads", f"{entity.name} App 月度下载量（单位：万次）", "七麦数据，华福证券研究所", figure, table, rows,
-                     (partial,) if partial else ()))
-    if "gpu_prices" in tables:
-        figure, table, rows = gpu_chart(_named(tables["gpu_prices"], "model", entity.name), entity.name, TABLE_ROWS)
-        made.append(("gpu_prices", f"{entity.name} GPU 价格", "Camelcamelcamel，华福证券研究所", figure, table, rows,
-                     ("蓝色代表新品售卖价格，红色代表二手商品价格",)))
-    charts = []
-    for number, (key, title, source, figure, table, rows, notes) in enumerate(made, start=1):
-        spec = ChartSpec(number, key, title, source)
+def entity_charts(data: EntityData, datasets: Declarations) -> list[Chart]:
+    """The entity's history charts, one per dataset that declares one, numbered from 1 on its page."""
+    entity, tables, charts = data.entity, data.tables, []
+    for dataset in datasets:
+        spec = dataset.entity_page.chart
+        if spec is None or dataset.name not in tables:
+            continue
+        figure, table, rows = draw(spec, dataset, _named(tables[dataset.name], dataset.entity, entity.name), TABLE_ROWS)
+        title = spec.title.replace("{entity}", entity.name)
+        spec = dataclasses.replace(spec, number=len(charts) + 1, title=title)
         if figure["data"]:
             full_history(figure, TABLE_ROWS)
         # The chart and its CSV hold the full history; the page's table its latest year or so.
-        charts.append(Chart(spec, title, figure, table, notes, any(r["sample"] for r in rows)))
+        charts.append(Chart(spec, title, figure, table, with_partial(dataset, rows, spec.notes),
+                            any(r.get("sample") for r in rows)))
     return charts
 
 
@@ -151,60 +148,81 @@ def _named(rows: list[Row], column: str, name: str) -> list[Row]:
     return [{**r, column: name} for r in rows]
 
 
-def stock_history(rows: Sequence[Row], entity: Entity, table_rows: int | None = None) -> tuple[dict, Table, Sequence[Row]]:
-    """Weekly change per issue as vertical bars, red up / green down (``table_rows``: the table
-    shows only the latest issues, as ``Table.latest``)."""
-    rows = sorted(rows, key=itemgetter("issue"))
-    values = list(map(_compact, map(itemgetter("change_pct"), rows)))
-    # No label on each bar: years of weekly bars are too narrow to carry one; hovering shows it.
-    trace = {"type": "bar", "name": entity.name, "x": list(map(iso_day, map(itemgetter("issue"), rows))), "y": values,
-             "marker": {"color": list(map(_bar_color, values))},
-             "hovertemplate": "%{x}<br>周涨跌幅 %{y:+.2f}%<extra></extra>"}
-    layout = {"xaxis": {"tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}, "yaxis": {"ticksuffix": "%", "zeroline": True},
-              "showlegend": False}
-    shown, total = _latest(rows, table_rows)
-    table = Table(("期", "代码", "周涨跌幅", "总市值（亿）", "收盘价"),
-                  tuple((r["issue"].isoformat(), r["ticker"], pct(r["change_pct"]), plain(r["market_cap"], 0), plain(r["close"]))
-                        for r in shown), total)
-    return _figure([trace], layout), table, rows
-
-
-def _bar_color(value: float) -> str:
-    return UP if value >= 0 else DOWN
-
-
 def _known(value) -> bool:
     """A cell that holds a value (optional numeric cells are None, or NaN once stacked)."""
     return value is not None and value == value
 
 
-def latest_figures(data: EntityData) -> list[str]:
-    """One line per dataset: the entity's most recent values."""
+@lru_cache(maxsize=256)
+def _template(text: str) -> tuple[tuple[bool, tuple[tuple[str, str | None, str | None], ...]], ...]:
+    """A text template split into parts, each (optional, its (literal, field, spec) pieces)."""
+    parts, rest = [], text
+    while rest:
+        start = rest.find("[")
+        end = rest.find("]", start) if start >= 0 else -1
+        if start < 0 or end < 0:
+            parts.append((False, rest))
+            break
+        parts += [(False, rest[:start]), (True, rest[start + 1:end])]
+        rest = rest[end + 1:]
+    return tuple((optional, tuple((literal, name, spec) for literal, name, spec, _ in string.Formatter().parse(piece)))
+                 for optional, piece in parts if piece)
+
+
+def fill(template: str, row: Row, dataset: Dataset) -> str:
+    """A declared text template filled from one row (see datasets.yaml): ``{column}`` in its
+    format, ``{column:%m-%d}`` a date, ``{column:plain0}`` another format, ``{partial}``, and
+    ``[ … ]`` left out when a value inside is empty."""
+    out = []
+    for optional, pieces in _template(template):
+        text, known = [], True
+        for literal, name, spec in pieces:
+            text.append(literal)
+            if name is None:
+                continue
+            if name == "partial":
+                text.append("，非完全统计" if dataset.complete and not row[dataset.complete] else "")
+                continue
+            value = row[name]
+            known = known and _known(value)
+            text.append(_shown(dataset, name, value, spec))
+        if known or not optional:
+            out.append("".join(text))
+    return "".join(out)
+
+
+def _shown(dataset: Dataset, name: str, value, spec: str | None) -> str:
+    if name == "issue" or isinstance(value, date):
+        kind = "date" if name == "issue" else dataset.column(name).kind
+        return format(value, spec or ("%Y-%m" if kind == "month" else "%Y-%m-%d"))
+    column = dataset.column(name)
+    if spec:
+        return CELL[spec](value)
+    if column.kind == "choice":
+        return column.label_of(value)
+    return str(cell(column, value))
+
+
+def latest_figures(data: EntityData, datasets: Declarations) -> list[str]:
+    """One line per dataset (per series, where it has one): the entity's most recent values."""
     lines, tables = [], data.tables
-    if "stocks" in tables:
-        row = max(tables["stocks"], key=itemgetter("issue"))
-        figures = [f"周涨跌幅 {pct(row['change_pct'])}"]
-        if _known(row["market_cap"]):
-            figures.append(f"总市值 {plain(row['market_cap'], 0)} 亿")
-        if _known(row["close"]):
-            figures.append(f"收盘价 {plain(row['close'])}")
-        lines.append(f"{row['issue']:%Y-%m-%d} 一期：" + "，".join(figures) + f"（{row['ticker']}，{row['market']}，{row['segment']}）")
-    if "visits" in tables:
-        row = max(tables["visits"], key=itemgetter("week"))
-        lines.append(f"周访问量 {wan(row['visits'], '次')}（{row['week']:%Y-%m-%d} 当周）")
-    if "downloads" in tables:
-        row = max(tables["downloads"], key=itemgetter("month"))
-        lines.append(f"月下载量 {wan(row['downloads'])}（{row['month']:%Y-%m}{'' if row['complete'] else '，非完全统计'}）")
-    if "gpu_prices" in tables:
-        for condition, label in (("new", "新品"), ("used", "二手")):
-            part = [r for r in tables["gpu_prices"] if r["condition"] == condition]
-            if part:
-                row = max(part, key=itemgetter("date"))
-                lines.append(f"{label}价格 ${plain(row['price'], 0)}（{row['date']:%Y-%m-%d}）")
+    for dataset in datasets:
+        template = dataset.entity_page.latest
+        if not template or dataset.name not in tables:
+            continue
+        rows, when = tables[dataset.name], itemgetter(dataset.date_column or "issue")
+        if dataset.series:
+            for kind in dataset.column(dataset.series).choices:
+                part = [r for r in rows if r[dataset.series] == kind]
+                if part:
+                    lines.append(fill(template, max(part, key=when), dataset))
+        else:
+            lines.append(fill(template, max(rows, key=when), dataset))
     return lines
 
 
-def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None) -> str:
+def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None,
+                    datasets: Declarations | None = None) -> str:
     """The page of one entity."""
     entity = data.entity
     kind = KIND_LABELS[entity.kind]
@@ -213,7 +231,7 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
              f'<p class="wk-meta"><span>{kind}</span>'
              + (f" · <span>别名：{' / '.join(_text(a) for a in entity.aliases)}</span>" if entity.aliases else "")
              + ' · <a href="../">全部公司与产品</a></p>\n']
-    latest = latest_figures(data)
+    latest = latest_figures(data, datasets) if datasets is not None else []
     parts.append("## 最新数据\n\n" + ("\n".join(f"- {_text(line)}" for line in latest) if latest else "暂无数据，仅在正文或建议关注中出现。") + "\n")
     if charts:
         parts.append("## 历史走势\n")
@@ -257,9 +275,9 @@ def entity_pages(archive: Archive, mentions: Mapping[date, dict[str, str]] | Non
     histories = entity_histories(archive, mentions)
     pages, charts = {}, {}
     for entity_id, data in histories.items():
-        charts[entity_id] = entity_charts(data)
+        charts[entity_id] = entity_charts(data, archive.datasets)
     pages[INDEX] = index_markdown(histories)
     for entity_id, data in histories.items():
         downloads = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
-        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], downloads)
+        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], downloads, archive.datasets)
     return pages, charts

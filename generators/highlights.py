@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .compute import History
+from .declarations import packaged
 from .model import Registry, Row
-from .schema import DATASET_BY_NAME, SEGMENTS
-from .units import pct, plain, wan
+from .schema import Column, Dataset, Declarations, HighlightRule
+from .units import cell, pct, plain, wan
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ class Source:
     sample: bool = True
 
     @classmethod
-    def of(cls, dataset: str, row: Row, column: str) -> Source:
-        return cls(dataset, tuple(row[k] for k in DATASET_BY_NAME[dataset].key), column, row[column], bool(row["sample"]))
+    def of(cls, dataset: Dataset, row: Row, column: str) -> Source:
+        return cls(dataset.name, tuple(row[k] for k in dataset.key), column, row[column], bool(row.get("sample")))
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,31 @@ class Highlight:
         return any(s.sample for s in self.sources)
 
 
+@dataclass(frozen=True)
+class Week:
+    """What every rule reads: this snapshot's rows, the previous snapshot's (None for the first
+    issue), the history visible to the issue of ``date``, and the entity registry."""
+
+    this: dict[str, Sequence[Row]]
+    prev: dict[str, Sequence[Row]] | None
+    history: History
+    date: date
+    registry: Registry
+
+
 def week_highlights(this: dict[str, Sequence[Row]], prev: dict[str, Sequence[Row]] | None,
-                    history: History, issue_date: date, registry: Registry) -> list[Highlight]:
-    """All highlights of one issue.
+                    history: History, issue_date: date, registry: Registry,
+                    datasets: Declarations | None = None) -> list[Highlight]:
+    """All highlights of one issue, rule by rule in the declared order.
 
     ``this``: the snapshot's own rows (``Snapshot.rows``); ``prev``: the previous snapshot's
     rows (None for the first issue); ``history``: the rows visible to the issue of ``issue_date``.
     """
+    datasets = datasets or packaged()
+    week = Week(this, prev, history, issue_date, registry)
     out: list[Highlight] = []
-    out += stock_movers(this.get("stocks", ()))
-    out += visit_changes(this.get("visits", ()), history, issue_date)
-    out += download_changes(history, issue_date)
-    out += entrants(this, prev, registry)
-    out += gpu_moves(this.get("gpu_prices", ()), history.as_of("gpu_prices", issue_date))
+    for rule in datasets.highlights:
+        out += RULES[rule.rule](rule, datasets.by_name[rule.dataset], week)
     return out
 
 
@@ -63,28 +76,37 @@ def _change(new: float, old: float) -> float:
     return (new / old - 1) * 100 if old else math.nan
 
 
-def stock_movers(stocks: Sequence[Row]) -> list[Highlight]:
-    """Per segment: the biggest rise and the biggest fall of the week."""
+def _amount(column: Column, value: float) -> str:
+    """A quoted value with its unit: 9.05亿次 for a count in 万次."""
+    if column.format == "wan":
+        return wan(value, column.unit.removeprefix("万"))
+    return cell(column, value) + column.unit
+
+
+def movers(rule: HighlightRule, dataset: Dataset, week: Week) -> list[Highlight]:
+    """Per group (segment): the biggest rise and the biggest fall of the week."""
     out = []
-    for segment in SEGMENTS:
-        rows = sorted((r for r in stocks if r["segment"] == segment), key=lambda r: r["change_pct"])
+    rows_of_week, value, group, name = week.this.get(dataset.name, ()), rule.value, dataset.column(rule.group), dataset.entity
+    shown = dataset.column(value)
+    for segment in group.choices:
+        rows = sorted((r for r in rows_of_week if r[group.name] == segment), key=lambda r: r[value])
         if not rows:
             continue
         top, bottom = rows[-1], rows[0]
         parts, sources = [], []
-        if top["change_pct"] > 0:
-            parts.append(f"{top['name']}涨幅最大（{pct(top['change_pct'])}）")
-            sources.append(Source.of("stocks", top, "change_pct"))
-        if bottom["change_pct"] < 0:
-            parts.append(f"{bottom['name']}跌幅最大（{pct(bottom['change_pct'])}）")
-            sources.append(Source.of("stocks", bottom, "change_pct"))
+        if top[value] > 0:
+            parts.append(f"{top[name]}涨幅最大（{cell(shown, top[value])}）")
+            sources.append(Source.of(dataset, top, value))
+        if bottom[value] < 0:
+            parts.append(f"{bottom[name]}跌幅最大（{cell(shown, bottom[value])}）")
+            sources.append(Source.of(dataset, bottom, value))
         if not parts:
             continue
-        if top["change_pct"] <= 0:
+        if top[value] <= 0:
             parts.insert(0, "全部下跌或持平")
-        elif bottom["change_pct"] >= 0:
+        elif bottom[value] >= 0:
             parts.insert(0, "全部上涨或持平")
-        out.append(Highlight(f"{segment} 板块：" + "，".join(parts) + "。", tuple(sources)))
+        out.append(Highlight(f"{segment} {group.header}：" + "，".join(parts) + "。", tuple(sources)))
     return out
 
 
@@ -101,133 +123,153 @@ def round_label(value: float) -> str:
     return f"{value / 10000:g}亿" if value >= 10000 else f"{value:g}万"
 
 
-def visit_changes(visits: Sequence[Row], history: History, issue_date: date) -> list[Highlight]:
-    """The leader and the biggest 环比 moves of the week's visits, and records broken."""
-    if not visits:
+def weekly_leader(rule: HighlightRule, dataset: Dataset, week: Week) -> list[Highlight]:
+    """The leader and the biggest 环比 moves of the week's values, and (``records``) records broken."""
+    rows = week.this.get(dataset.name, ())
+    if not rows:
         return []
-    week = max(r["week"] for r in visits)
-    current = sorted((r for r in visits if r["week"] == week), key=lambda r: -r["visits"])
-    before = {r["product"]: r for r in history.on("visits", issue_date, week - timedelta(days=7))}
-    label = f"{week:%m-%d} 当周"
+    history, issue_date = week.history, week.date
+    day_of, name, value = dataset.date_column, dataset.entity, rule.value
+    column = dataset.column(value)
+    latest = max(r[day_of] for r in rows)
+    current = sorted((r for r in rows if r[day_of] == latest), key=lambda r: -r[value])
+    before = {r[name]: r for r in history.on(dataset.name, issue_date, latest - timedelta(days=7))}
+    label = f"{latest:%m-%d} 当周"
     out = []
     leader = current[0]
-    sources = [Source.of("visits", leader, "visits")]
-    text = f"网站访问量（{label}）：{leader['product']} {wan(leader['visits'], '次')}居首"
-    if leader["product"] in before:
-        old = before[leader["product"]]
-        text += f"，环比 {pct(_change(leader['visits'], old['visits']))}（上周 {wan(old['visits'], '次')}）"
-        sources.append(Source.of("visits", old, "visits"))
+    sources = [Source.of(dataset, leader, value)]
+    text = f"{dataset.title}（{label}）：{leader[name]} {_amount(column, leader[value])}居首"
+    if leader[name] in before:
+        old = before[leader[name]]
+        text += f"，环比 {pct(_change(leader[value], old[value]))}（上周 {_amount(column, old[value])}）"
+        sources.append(Source.of(dataset, old, value))
     out.append(Highlight(text + "。", tuple(sources)))
 
-    changes = [(row, before[row["product"]]) for row in visits if row["week"] == week
-               and row["product"] in before and before[row["product"]]["visits"]]
+    changes = [(row, before[row[name]]) for row in rows if row[day_of] == latest
+               and row[name] in before and before[row[name]][value]]
     if changes:
-        changes.sort(key=lambda c: _change(c[0]["visits"], c[1]["visits"]))
+        changes.sort(key=lambda c: _change(c[0][value], c[1][value]))
         parts, sources = [], []
         for (new, old), word in ((changes[-1], "增幅"), (changes[0], "降幅")):
-            change = _change(new["visits"], old["visits"])
+            change = _change(new[value], old[value])
             if (word == "增幅") != (change > 0) or change == 0:
                 continue
-            parts.append(f"环比{word}最大为 {new['product']} {pct(change)}"
-                         f"（{wan(old['visits'], '次')} → {wan(new['visits'], '次')}）")
-            sources += [Source.of("visits", old, "visits"), Source.of("visits", new, "visits")]
+            parts.append(f"环比{word}最大为 {new[name]} {pct(change)}"
+                         f"（{_amount(column, old[value])} → {_amount(column, new[value])}）")
+            sources += [Source.of(dataset, old, value), Source.of(dataset, new, value)]
         if parts:
-            out.append(Highlight("网站访问量" + "；".join(parts) + "。", tuple(sources)))
+            out.append(Highlight(dataset.title + "；".join(parts) + "。", tuple(sources)))
 
-    best = history.best_before("visits", issue_date, week)
+    if not rule.records:
+        return out
+    best = history.best_before(dataset.name, issue_date, latest)
     records, sources = [], []
+    unit = column.unit.removeprefix("万")
     for row in current:
-        if row["product"] not in best or row["visits"] <= best[row["product"]]:
+        if row[name] not in best or row[value] <= best[row[name]]:
             continue
-        text = f"{row['product']} {wan(row['visits'], '次')}"
-        threshold = round_threshold(row["visits"])
-        if best[row["product"]] < threshold:
-            text += f"（首次突破 {round_label(threshold)}次）"
+        text = f"{row[name]} {_amount(column, row[value])}"
+        threshold = round_threshold(row[value])
+        if best[row[name]] < threshold:
+            text += f"（首次突破 {round_label(threshold)}{unit}）"
         records.append(text)
-        sources.append(Source.of("visits", row, "visits"))
+        sources.append(Source.of(dataset, row, value))
     if records:
-        out.append(Highlight("访问量创历史新高：" + "、".join(records) + "。", tuple(sources)))
+        out.append(Highlight(f"{column.header}创历史新高：" + "、".join(records) + "。", tuple(sources)))
     return out
 
 
-def download_changes(history: History, issue_date: date) -> list[Highlight]:
-    """Month-over-month (环比) downloads of the latest complete month visible to the issue."""
+def monthly_leader(rule: HighlightRule, dataset: Dataset, week: Week) -> list[Highlight]:
+    """Month-over-month (环比) values of the latest complete month visible to the issue."""
+    history, issue_date = week.history, week.date
+    day_of, name, value, complete = dataset.date_column, dataset.entity, rule.value, dataset.complete
+    column = dataset.column(value)
     current: list[Row] = []
-    for month in reversed(history.dates("downloads", issue_date)):
-        current = [r for r in history.on("downloads", issue_date, month) if r["complete"]]
+    for month in reversed(history.dates(dataset.name, issue_date)):
+        current = [r for r in history.on(dataset.name, issue_date, month) if not complete or r[complete]]
         if current:
             break
     if not current:
         return []
-    month = current[0]["month"]
+    month = current[0][day_of]
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
-    current.sort(key=lambda r: -r["downloads"])
-    before = {r["app"]: r for r in history.on("downloads", issue_date, previous)}
+    current.sort(key=lambda r: -r[value])
+    before = {r[name]: r for r in history.on(dataset.name, issue_date, previous)}
     leader = current[0]
     label = f"{month:%Y年%-m月}"
-    text = f"App 下载量（{label}，完整月）：{leader['app']} {wan(leader['downloads'])}居首"
-    sources = [Source.of("downloads", leader, "downloads")]
-    if leader["app"] in before and before[leader["app"]]["downloads"]:
-        old = before[leader["app"]]
-        text += f"，环比 {pct(_change(leader['downloads'], old['downloads']))}（上月 {wan(old['downloads'])}）"
-        sources.append(Source.of("downloads", old, "downloads"))
+    text = f"{dataset.title}（{label}，完整月）：{leader[name]} {cell(column, leader[value])}居首"
+    sources = [Source.of(dataset, leader, value)]
+    if leader[name] in before and before[leader[name]][value]:
+        old = before[leader[name]]
+        text += f"，环比 {pct(_change(leader[value], old[value]))}（上月 {cell(column, old[value])}）"
+        sources.append(Source.of(dataset, old, value))
     out = [Highlight(text + "。", tuple(sources))]
-    changes = [(r, before[r["app"]]) for r in current if r["app"] in before and before[r["app"]]["downloads"]]
+    changes = [(r, before[r[name]]) for r in current if r[name] in before and before[r[name]][value]]
     if len(changes) > 1:
-        new, old = max(changes, key=lambda c: _change(c[0]["downloads"], c[1]["downloads"]))
-        if new["app"] != leader["app"] and new["downloads"] > old["downloads"]:
-            out.append(Highlight(f"{label} App 下载量环比增幅最大为 {new['app']} {pct(_change(new['downloads'], old['downloads']))}"
-                                 f"（{wan(old['downloads'])} → {wan(new['downloads'])}）。",
-                                 (Source.of("downloads", old, "downloads"), Source.of("downloads", new, "downloads"))))
+        new, old = max(changes, key=lambda c: _change(c[0][value], c[1][value]))
+        if new[name] != leader[name] and new[value] > old[value]:
+            out.append(Highlight(f"{label} {dataset.title}环比增幅最大为 {new[name]} {pct(_change(new[value], old[value]))}"
+                                 f"（{cell(column, old[value])} → {cell(column, new[value])}）。",
+                                 (Source.of(dataset, old, value), Source.of(dataset, new, value))))
     return out
 
 
-DATASET_LABELS = {"stocks": ("name", "股价复盘"), "visits": ("product", "网站访问量"), "downloads": ("app", "App 下载量")}
-
-
-def entrants(this: dict[str, Sequence[Row]], prev: dict[str, Sequence[Row]] | None, registry: Registry) -> list[Highlight]:
-    """Entities that appear for the first time this week, or no longer appear, per dataset."""
-    if prev is None:
+def entrants(rule: HighlightRule, dataset: Dataset, week: Week) -> list[Highlight]:
+    """Entities that appear for the first time this week, or no longer appear."""
+    if week.prev is None:
         return []
+    now, was = week.this.get(dataset.name), week.prev.get(dataset.name)
+    if not now or not was:
+        return []
+    column, registry = dataset.entity, week.registry
+
+    def ids(rows):
+        return {(registry.get(r[column]).id if registry.get(r[column]) else r[column]): r[column] for r in rows}
+    new_ids, old_ids = ids(now), ids(was)
+    added = [new_ids[i] for i in new_ids if i not in old_ids]
+    dropped = [old_ids[i] for i in old_ids if i not in new_ids]
+    parts = []
+    if added:
+        parts.append("新进入：" + "、".join(added))
+    if dropped:
+        parts.append("不再列出：" + "、".join(dropped))
+    return [Highlight(f"{dataset.title}{'；'.join(parts)}。", ())] if parts else []
+
+
+def price_moves(rule: HighlightRule, dataset: Dataset, week: Week) -> list[Highlight]:
+    """Each entity's latest value per series (new and used price) against the previous quote
+    (within the chart's window)."""
+    prices = week.this.get(dataset.name, ())
+    history = week.history.as_of(dataset.name, week.date)
+    name, day_of, value = dataset.entity, dataset.date_column, rule.value
+    column = dataset.column(value)
+    series = dataset.column(dataset.series) if dataset.series else None
+    kinds = series.choices if series else (None,)
+    sign = "$" if column.format == "usd" else ""
+
+    def of(row: Row, kind) -> bool:
+        return series is None or row[series.name] == kind
     out = []
-    for dataset, (column, label) in DATASET_LABELS.items():
-        now, was = this.get(dataset), prev.get(dataset)
-        if not now or not was:
-            continue
-
-        def ids(rows):
-            return {(registry.get(r[column]).id if registry.get(r[column]) else r[column]): r[column] for r in rows}
-        new_ids, old_ids = ids(now), ids(was)
-        added = [new_ids[i] for i in new_ids if i not in old_ids]
-        dropped = [old_ids[i] for i in old_ids if i not in new_ids]
-        parts = []
-        if added:
-            parts.append("新进入：" + "、".join(added))
-        if dropped:
-            parts.append("不再列出：" + "、".join(dropped))
-        if parts:
-            out.append(Highlight(f"{label}{'；'.join(parts)}。", ()))
-    return out
-
-
-def gpu_moves(prices: Sequence[Row], history: Sequence[Row]) -> list[Highlight]:
-    """Each GPU model's latest new and used price against the previous quote (within the chart's window)."""
-    out = []
-    for model in dict.fromkeys(r["model"] for r in prices):
+    for model in dict.fromkeys(r[name] for r in prices):
         parts, sources = [], []
-        for condition, label in (("new", "新品"), ("used", "二手")):
-            rows = [r for r in prices if r["model"] == model and r["condition"] == condition]
+        for kind in kinds:
+            rows = [r for r in prices if r[name] == model and of(r, kind)]
             if not rows:
                 continue
-            last = max(rows, key=lambda r: r["date"])
-            text = f"{label} ${plain(last['price'], 0)}"
-            sources.append(Source.of("gpu_prices", last, "price"))
-            earlier = [r for r in history if r["model"] == model and r["condition"] == condition and r["date"] < last["date"]]
+            last = max(rows, key=lambda r: r[day_of])
+            label = series.label_of(kind) if series else column.header
+            text = f"{label} {sign}{plain(last[value], 0)}"
+            sources.append(Source.of(dataset, last, value))
+            earlier = [r for r in history if r[name] == model and of(r, kind) and r[day_of] < last[day_of]]
             if earlier:
-                old = max(earlier, key=lambda r: r["date"])
-                text += f"（较 {old['date']:%m-%d} 的 ${plain(old['price'], 0)} {pct(_change(last['price'], old['price']))}）"
-                sources.append(Source.of("gpu_prices", old, "price"))
+                old = max(earlier, key=lambda r: r[day_of])
+                text += f"（较 {old[day_of]:%m-%d} 的 {sign}{plain(old[value], 0)} {pct(_change(last[value], old[value]))}）"
+                sources.append(Source.of(dataset, old, value))
             parts.append(text)
         if parts:
-            out.append(Highlight(f"{model} 价格：" + "，".join(parts) + "。", tuple(sources)))
+            out.append(Highlight(f"{model} {column.header}：" + "，".join(parts) + "。", tuple(sources)))
     return out
+
+
+RULES = {"movers": movers, "weekly_leader": weekly_leader, "monthly_leader": monthly_leader, "entrants": entrants,
+         "price_moves": price_moves}

@@ -25,7 +25,8 @@ from .consistency import contradictions
 from .model import BEIJING, Archive, Issue, Period, Registry, Snapshot, Watchlist
 from .registry import check_names, check_watchlist, load_registry, mentions
 from .seal import SEALS_FILE, check_seals
-from .schema import DATASETS, ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset
+from .declarations import DATASETS_FILE, declarations_for, packaged
+from .schema import ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset, Declarations
 
 # re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
 FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -35,9 +36,8 @@ MONTH_RE = re.compile(r"^\d{4}-\d{2}$", re.ASCII)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", re.ASCII)
 TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
-PRICE_LOOKBACK_DAYS = 7
 PREVIEW = "preview"   # WEEKLY_AS_OF value for a local preview that shows drafts and embargoed issues
-IGNORED_TOP_LEVEL = {"README.md", "entities.yaml", SEALS_FILE}
+IGNORED_TOP_LEVEL = {"README.md", ENTITIES_FILE, DATASETS_FILE, SEALS_FILE}
 
 
 def load_archive(data_dir: Path, as_of: datetime | None = None) -> Archive:
@@ -56,7 +56,7 @@ def public_archive(archive: Archive, as_of: datetime, data_dir: Path) -> Archive
     # Registry entries that only an embargoed issue uses (a company added for next week) must
     # not surface either: no entity page, no search word, before that issue is out.
     public = Archive(public.snapshots, Registry(tuple(
-        e for e in archive.registry.entities if any(mentions(s, e) for s in public.snapshots))))
+        e for e in archive.registry.entities if any(mentions(s, e, archive.datasets) for s in public.snapshots))), archive.datasets)
     if not public.snapshots:
         problems = Problems(Path(data_dir))
         problems.add(Path(data_dir), f"截至 {as_of:%Y-%m-%d %H:%M}（北京时间）还没有已发布的一期",
@@ -83,6 +83,7 @@ def _load_all(data_dir: Path) -> Archive:
         problems.add(data_dir, "数据文件夹不存在")
         problems.raise_if_any()
     root = data_dir.resolve()
+    datasets = declarations_for(data_dir, problems)
     registry = load_registry(data_dir / ENTITIES_FILE, problems)
     snapshots, digests = [], {}     # digests: the sha256 of every file read, for the seals
     for folder in sorted(data_dir.iterdir()):
@@ -97,30 +98,33 @@ def _load_all(data_dir: Path) -> Archive:
         day = _folder_date(folder, problems)
         if day is None:
             continue
-        snapshot = load_snapshot(folder, day, problems, root, registry, digests)
+        snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets)
         if snapshot is not None:
             snapshots.append(snapshot)
     if not snapshots and not problems.items:
         problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
     check_seals(data_dir, problems, digests)        # published issues are as they were published
     problems.raise_if_any()
-    return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)), registry)
+    return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)), registry, datasets)
 
 
 def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
-                  registry: Registry | None = None, digests: dict[str, str] | None = None) -> Snapshot | None:
+                  registry: Registry | None = None, digests: dict[str, str] | None = None,
+                  datasets: Declarations | None = None) -> Snapshot | None:
     """Read one week's folder; problems are collected, None when the issue file is unusable.
 
-    ``digests``, when given, takes the sha256 of every file read (``<folder>/<file>`` → hex).
+    ``digests``, when given, takes the sha256 of every file read (``<folder>/<file>`` → hex);
+    ``datasets``: the declared datasets (the report's own when not given).
     """
+    datasets = datasets or packaged()
     before = len(problems.items)
     for path in sorted(folder.iterdir()):
         if not _inside(path, root):
             problems.add(path, "指向 data/ 之外的链接，已拒绝读取")
     source: dict[str, str] = {}             # file name → sha256 of the bytes read (seals, cache key)
-    issue = _load_issue(folder / ISSUE_FILE, day, problems, root, source)
+    issue = _load_issue(folder / ISSUE_FILE, day, problems, root, source, datasets)
     rows: dict[str, tuple[dict[str, Any], ...]] = {}
-    for dataset in DATASETS:
+    for dataset in datasets:
         path = folder / dataset.filename
         if not path.exists():
             if not dataset.optional:
@@ -134,12 +138,14 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             columns = [c.name for c in dataset.columns]
             rows[dataset.name] = tuple({**{c: r[c] for c in columns}, "issue": issue.date} for r in records)
         if records is not None and registry is not None:
-            check_names(path, records, dataset.name, registry, problems)
+            check_names(path, records, dataset, registry, problems)
     if issue is not None and registry is not None:
         for watchlist in issue.watchlists:
             check_watchlist(folder / ISSUE_FILE, watchlist.companies, registry, problems)
-        _check_narrative(folder / ISSUE_FILE, rows.get("stocks"), registry, problems)
-    known = {ISSUE_FILE} | {d.filename for d in DATASETS}
+        for dataset in datasets:
+            if dataset.narrative:
+                _check_narrative(folder / ISSUE_FILE, rows.get(dataset.name), registry, dataset, problems)
+    known = {ISSUE_FILE} | {d.filename for d in datasets}
     for path in sorted(folder.iterdir()):
         if path.name not in known and not path.name.startswith("."):
             problems.add(path, "未知文件，不会被使用", hint="数据文件名见“数据说明”页：" + "、".join(sorted(known)))
@@ -153,7 +159,9 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
 
 # --- issue.md ---------------------------------------------------------------------------
 
-def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: dict | None = None) -> Issue | None:
+def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: dict | None = None,
+                datasets: Declarations | None = None) -> Issue | None:
+    datasets = datasets or packaged()
     if not path.exists():
         problems.add(path, "缺少期刊文件 issue.md")
         return None
@@ -238,8 +246,8 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: d
         problems.add(path, "front matter 'data_periods' 应为映射，如 {visits: {start: …, end: …}}")
     else:
         for name, value in raw_periods.items():
-            if name not in ("visits", "downloads"):
-                problems.add(path, f"front matter 'data_periods' 有未知数据源 '{name}'", hint="可用 visits、downloads")
+            if name not in datasets.data_periods:
+                problems.add(path, f"front matter 'data_periods' 有未知数据源 '{name}'", hint="可用 " + "、".join(datasets.data_periods))
                 continue
             p = want_period(value, f"data_periods.{name}")
             if p:
@@ -262,10 +270,9 @@ def _load_issue(path: Path, day: date, problems: Problems, root: Path, source: d
     if not isinstance(raw_notes, dict):
         problems.add(path, "front matter 'chart_notes' 应为映射：图表代号 → 注释列表")
     else:
-        from .charts import CHART_KEYS
         for key, value in raw_notes.items():
-            if key not in CHART_KEYS:
-                problems.add(path, f"front matter 'chart_notes' 有未知图表代号 '{key}'", hint="可用：" + "、".join(CHART_KEYS))
+            if key not in datasets.chart_keys:
+                problems.add(path, f"front matter 'chart_notes' 有未知图表代号 '{key}'", hint="可用：" + "、".join(datasets.chart_keys))
                 continue
             notes[key] = want_str_list(value, f"chart_notes.{key}")
     prices_as_of = want_date(meta["prices_as_of"], "prices_as_of") if meta.get("prices_as_of") else None
@@ -319,7 +326,7 @@ def _load_table(path: Path, dataset: Dataset, problems: Problems, source: dict |
     if not rows:
         problems.add(path, "文件是空的", hint="至少需要表头一行：" + ",".join(c.name for c in dataset.columns))
         return None
-    header = [h.strip() for h in rows[0][1]]
+    header = [dataset.canonical(h) for h in rows[0][1]]
     expected = [c.name for c in dataset.columns]
     missing = [c for c in expected if c not in header]
     extra = [h for h in header if h not in expected]
@@ -369,7 +376,14 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
                 hint = "不要带百分号，单位见“数据说明”页"
             problems.add(path, f"应为数字，实际为 '{value}'", line=line, column=column.name, hint=hint)
             return None
-        return float(value)
+        number = float(value)
+        if (column.minimum is not None and number < column.minimum) or (column.maximum is not None and number > column.maximum):
+            low = "" if column.minimum is None else f"{column.minimum:g}"
+            high = "" if column.maximum is None else f"{column.maximum:g}"
+            problems.add(path, f"{value} 超出有效范围 [{low}, {high}]", line=line, column=column.name,
+                         hint=f"单位：{column.unit}" if column.unit else None)
+            return None
+        return number
     if kind == "date":
         parsed = _cell_date(value) if DATE_RE.match(value) else None
         if parsed is None:
@@ -419,8 +433,8 @@ def _check_duplicates(path: Path, records: list[dict[str, Any]], dataset: Datase
 def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, issue: Issue, problems: Problems) -> None:
     if dataset.date_column is None:
         return
-    if dataset.period == "prices":
-        window = Period(issue.period.start - timedelta(days=PRICE_LOOKBACK_DAYS), issue.period.end)
+    if dataset.within == "period":
+        window = Period(issue.period.start - timedelta(days=dataset.lookback_days), issue.period.end)
         where = f"本期区间（{window.start}～{window.end}）"
     else:
         window = issue.data_periods.get(dataset.period)
@@ -431,25 +445,26 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
     for line, day in ((r["_line"], r[dataset.date_column]) for r in records):
         if day is None:
             continue
-        if dataset.date_column == "month":
+        if dataset.column(dataset.date_column).kind == "month":
             month_end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
             inside = day <= window.end and month_end >= window.start
         else:
             inside = day in window
-        shown = ("月份 " if dataset.date_column == "month" else "日期 ") + _fmt(day, dataset.column(dataset.date_column).kind)
+        shown = ("月份 " if dataset.column(dataset.date_column).kind == "month" else "日期 ") + _fmt(day, dataset.column(dataset.date_column).kind)
         if day > issue.date:
             problems.add(path, f"{shown} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
         elif not inside:
             problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column)
 
 
-def _check_narrative(path: Path, stocks: Sequence[dict[str, Any]] | None, registry: Registry, problems: Problems) -> None:
-    """A stock move stated in issue.md (front matter or text) must match stocks.csv."""
-    if stocks is None:
+def _check_narrative(path: Path, rows: Sequence[dict[str, Any]] | None, registry: Registry, dataset: Dataset,
+                     problems: Problems) -> None:
+    """A move stated in issue.md (front matter or text) must match the dataset's ``narrative`` column."""
+    if rows is None:
         return
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    for c in contradictions(text, stocks, registry):
-        problems.add(path, c.message, line=c.line, hint="以数据为准修改正文，或更正 stocks.csv")
+    for c in contradictions(text, rows, registry, dataset):
+        problems.add(path, c.message, line=c.line, hint=f"以数据为准修改正文，或更正 {dataset.filename}")
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 
-from .schema import PUBLISH_HOUR, PUBLISH_WEEKDAY, TIMEZONE
+from .declarations import packaged
+from .schema import PUBLISH_HOUR, PUBLISH_WEEKDAY, TIMEZONE, Declarations
 
 BEIJING = ZoneInfo(TIMEZONE)
 
@@ -122,14 +123,20 @@ class Registry:
 
 @dataclass(frozen=True)
 class Archive:
-    """Every snapshot, oldest first, and the entity registry their names refer to."""
+    """Every snapshot, oldest first, the entity registry their names refer to, and the declared
+    datasets their rows follow (the report's own when not given)."""
 
     snapshots: tuple[Snapshot, ...]
     registry: Registry = field(default_factory=Registry)
+    datasets: Declarations = field(default=None, compare=False, repr=False)   # type: ignore[assignment]
+
+    def __post_init__(self):
+        if self.datasets is None:
+            object.__setattr__(self, "datasets", packaged())
 
     def public(self, as_of: datetime) -> Archive:
         """The archive as readers may see it at ``as_of``: no drafts, nothing under embargo."""
-        return Archive(tuple(s for s in self.snapshots if s.issue.is_public(as_of)))
+        return Archive(tuple(s for s in self.snapshots if s.issue.is_public(as_of)), datasets=self.datasets)
 
     @cached_property
     def issues(self) -> tuple[Issue, ...]:

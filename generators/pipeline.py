@@ -20,8 +20,9 @@ from .downloads import (SharedStrings, archive_files, archive_markdown, chart_cs
 from .entities import entity_pages, mention_items, what_it_said
 from .highlights import week_highlights
 from .load import load_archive
-from .registry import NAME_COLUMNS, registry_markdown
+from .registry import registry_markdown
 from .model import Archive, Issue, Registry, Snapshot
+from .schema import Declarations
 from .render import issue_markdown, issue_path, link_text
 
 
@@ -159,9 +160,10 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
         site.files.update(_chart_files(f"entities/{entity_id}", charts)[1])
-    whole = archive_files(sheets, shared)
+    whole = archive_files(sheets, shared, archive.datasets)
     site.files.update(whole)
-    site.pages["data.md"] = "\n".join([schema_markdown(), registry_markdown(), archive_markdown(list(whole))])
+    site.pages["data.md"] = "\n".join([schema_markdown(archive.datasets), registry_markdown(archive.datasets),
+                                       archive_markdown(list(whole))])
     site.pages["latest.md"] = latest_markdown(issues[-1])
     site.pages.update(archive_pages(issues))
     site.words = search_words(archive.registry, words)
@@ -173,23 +175,25 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     ``shared``: the whole-archive workbook's table of texts so far (see ``SharedStrings``)."""
     archive = site.archive
     snapshot, issue = archive.snapshots[i], archive.issues[i]
-    rows = {name: history.as_of(name, issue.date) for name in ("visits", "downloads", "gpu_prices")}
-    rows["stocks"] = snapshot.rows.get("stocks", ())
-    charts = build_charts(issue, rows)
+    datasets = archive.datasets
+    # A dated dataset's charts draw its history up to the issue; the others the issue's own rows.
+    rows = {d.name: history.as_of(d.name, issue.date) if d.dated else snapshot.rows.get(d.name, ()) for d in datasets}
+    charts = build_charts(issue, rows, datasets)
     site.charts[issue.slug] = charts
     previous = archive.snapshots[i - 1].rows if i > 0 else None
-    points = week_highlights(snapshot.rows, previous, history, issue.date, archive.registry)
+    points = week_highlights(snapshot.rows, previous, history, issue.date, archive.registry, datasets)
     site.highlights[issue.slug] = points
     links, files = _chart_files(f"issues/{issue.slug}", charts)
     folder = f"issues/{issue.slug}/"
-    lines = dataset_lines(snapshot)
-    files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()}, lines)
+    lines = dataset_lines(snapshot, datasets)
+    files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()}, lines, datasets)
     prev = archive.issues[i - 1] if i > 0 else None
     sentences = [(h.text, h.quotes_sample) for h in points]
     page = issue_markdown(issue, charts, prev, history.corrected_by(issue.date), sentences,
                           links, "data.zip", boost=recency_boost(issue.date))
-    return IssueOutput({issue_path(issue): page}, files, mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry)),
-                       sheet_parts(snapshot, shared, lines), issue_words(snapshot))
+    return IssueOutput({issue_path(issue): page}, files,
+                       mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry, datasets)),
+                       sheet_parts(snapshot, shared, lines, datasets), issue_words(snapshot, datasets))
 
 
 def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:
@@ -212,11 +216,12 @@ def latest_markdown(issue: Issue) -> str:
             f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}](issues/{issue.slug}.md)。\n")
 
 
-def issue_words(snapshot: Snapshot) -> tuple[str, ...]:
+def issue_words(snapshot: Snapshot, datasets: Declarations) -> tuple[str, ...]:
     """The names one issue uses (in its data, its watch lists) and its tags, each once."""
     words: dict[str, None] = {}
-    for name, column in NAME_COLUMNS.items():
-        words.update(dict.fromkeys(map(str, map(itemgetter(column), snapshot.rows.get(name, ())))))
+    for dataset in datasets:
+        if dataset.entity:
+            words.update(dict.fromkeys(map(str, map(itemgetter(dataset.entity), snapshot.rows.get(dataset.name, ())))))
     for watchlist in snapshot.issue.watchlists:
         words.update(dict.fromkeys(watchlist.companies))
     words.update(dict.fromkeys(snapshot.issue.tags))

@@ -15,9 +15,8 @@ import yaml
 
 from .errors import Problems
 from .model import Entity, Registry
+from .schema import Dataset, Declarations
 
-# Which column of each dataset names an entity.
-NAME_COLUMNS = {"stocks": "name", "visits": "product", "downloads": "app", "gpu_prices": "model"}
 KINDS = {"companies": "company", "products": "product", "gpus": "gpu"}
 KIND_LABELS = {"company": "公司", "product": "AI 产品", "gpu": "GPU 型号"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -70,9 +69,9 @@ def load_registry(path: Path, problems: Problems) -> Registry:
     return Registry(tuple(entities))
 
 
-def check_names(path: Path, records: Sequence[dict], dataset: str, registry: Registry, problems: Problems) -> None:
+def check_names(path: Path, records: Sequence[dict], dataset: Dataset, registry: Registry, problems: Problems) -> None:
     """Every entity name in a dataset's parsed records (each with its ``_line``) must be registered."""
-    column = NAME_COLUMNS.get(dataset)
+    column = dataset.entity
     if column is None or not registry.entities:
         return
     for line, name in ((r["_line"], r[column]) for r in records):
@@ -103,27 +102,28 @@ def suggest(name: str, registry: Registry) -> str:
     return add
 
 
-def registry_markdown() -> str:
+def registry_markdown(datasets: Declarations) -> str:
     """The entities.yaml section of the data page (data.md), generated here so it cannot drift."""
     kinds = "、".join(f"`{group}`（{KIND_LABELS[kind]}）" for group, kind in KINDS.items())
-    columns = "、".join(f"{dataset}.csv 的 `{column}`" for dataset, column in NAME_COLUMNS.items())
+    columns = "、".join(f"{d.filename} 的 `{d.entity}`" for d in datasets if d.entity)
     return ("## 实体登记表 entities.yaml\n\n"
             f"`data/entities.yaml` 登记每家公司、每个 AI 产品和每个 GPU 型号，分为 {kinds} 三组。每项含 "
             "`id`（网址用的英文短名，只能用小写字母、数字和连字符，页面为 /entities/&lt;id&gt;/）、`name`（页面上的名称）"
             "与 `aliases`（旧名、英文名、代码等其他写法，搜索任一别名都能找到该页）。\n\n"
             f"{columns}，以及 issue.md 的 `watchlists` 中的公司，都必须是登记过的名称或别名；"
             "未登记的名称会被 `weekly check` 报告，并提示最接近的登记项。"
-            "正文里“名称+涨跌幅”的写法（如 英伟达+3.54%）会与 stocks.csv 的 change_pct 核对，不一致即报错。\n\n"
+            + "".join(f"正文里“名称+涨跌幅”的写法（如 英伟达+3.54%）会与 {d.filename} 的 {d.narrative} 核对，不一致即报错。"
+                      for d in datasets if d.narrative) + "\n\n"
             "```yaml\ncompanies:\n  - {id: nvidia, name: 英伟达, aliases: [NVIDIA, NVDA]}\n"
             "products:\n  - {id: wenxiaoyan, name: 文小言, aliases: [文心一言]}\n"
             "gpus:\n  - {id: h100, name: H100, aliases: [NVIDIA H100]}\n```\n")
 
 
-def mentions(snapshot, entity: Entity) -> bool:
+def mentions(snapshot, entity: Entity, datasets: Declarations) -> bool:
     """True when a snapshot names the entity: in a data row, a watch list, or its text."""
     names = set(entity.names)
-    for dataset, column in NAME_COLUMNS.items():
-        if any(row[column] in names for row in snapshot.rows.get(dataset, ())):
+    for dataset in datasets:
+        if dataset.entity and any(row[dataset.entity] in names for row in snapshot.rows.get(dataset.name, ())):
             return True
     issue = snapshot.issue
     if any(names.intersection(w.companies) for w in issue.watchlists):

@@ -16,7 +16,8 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .schema import DATASETS, ISSUE_FILE, PLACEHOLDER, PUBLISH_WEEKDAY, Dataset
+from .declarations import packaged
+from .schema import ISSUE_FILE, PLACEHOLDER, PUBLISH_WEEKDAY, Dataset, Declarations
 
 HEADING_RE = re.compile(r"^(#{2,3})\s+(.*\S)\s*$")
 # Standing content an analyst usually keeps from week to week; everything else starts empty.
@@ -28,11 +29,13 @@ def coming_friday(after: date) -> date:
     return after + timedelta(days=(PUBLISH_WEEKDAY - after.weekday() - 1) % 7 + 1)
 
 
-def scaffold_files(seed: dict[str, str], seed_day: date, day: date, carry: bool) -> dict[str, str]:
+def scaffold_files(seed: dict[str, str], seed_day: date, day: date, carry: bool,
+                   datasets: Declarations | None = None) -> dict[str, str]:
     """The new folder's files (name → text) from the seed folder's files (name → text)."""
+    datasets = datasets or packaged()
     shift = day - seed_day
     files = {ISSUE_FILE: scaffold_issue(seed[ISSUE_FILE], day, shift)}
-    for dataset in DATASETS:
+    for dataset in datasets:
         if dataset.filename in seed:
             files[dataset.filename] = scaffold_table(dataset, seed[dataset.filename], shift, carry)
     return files

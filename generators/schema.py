@@ -5,7 +5,8 @@ This module is the single source of truth for the snapshot format; the data docs
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 ISSUE_FILE = "issue.md"
 TIMEZONE = "Asia/Shanghai"   # publication times are Beijing time
@@ -16,7 +17,7 @@ ENTITIES_FILE = "entities.yaml"
 
 @dataclass(frozen=True)
 class Column:
-    """One CSV column: its type decides how a cell is parsed and checked."""
+    """One CSV column: its type decides how a cell is parsed and checked; the rest how it is shown."""
 
     name: str
     kind: str  # text | number | date | month | bool | choice
@@ -24,98 +25,145 @@ class Column:
     required: bool = True
     choices: tuple[str, ...] = ()
     example: str = ""
+    label: str = ""                   # its header in tables (the column's name when empty)
+    unit: str = ""                    # e.g. 万次, 美元, %
+    format: str = "plain"             # how a number is shown: see FORMATS
+    aliases: tuple[str, ...] = ()     # other headers a spreadsheet may use for it (涨跌幅 → change_pct)
+    minimum: float | None = None      # the valid range of a number, inclusive
+    maximum: float | None = None
+    labels: tuple[tuple[str, str], ...] = ()    # choice → what pages call it (new → 新品)
+    colors: tuple[tuple[str, str], ...] = ()    # choice → its line colour in a chart
+
+    @property
+    def header(self) -> str:
+        return self.label or self.name
+
+    def label_of(self, value: str) -> str:
+        """What pages call one of the column's values (the value itself when it has no label)."""
+        return dict(self.labels).get(value, value)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One declared chart: what it draws (kind, value column, filter) and its caption parts.
+
+    ``number`` is its place among the issue's charts (1 for the first declared); on an entity
+    page charts are numbered from 1 in the order the datasets are declared.
+    """
+
+    number: int
+    key: str
+    title: str
+    source: str
+    notes: tuple[str, ...] = ()
+    kind: str = ""
+    dataset: str = ""
+    value: str = ""
+    group: str = ""
+    filter: tuple[tuple[str, str], ...] = ()
+    table: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    """How a dataset appears on an entity page: its history chart and its text templates."""
+
+    chart: ChartSpec | None = None
+    latest: str = ""     # the 最新数据 line (per series, when the dataset has one)
+    said: str = ""       # what an issue said about the entity, in its list of mentions
+
+
+@dataclass(frozen=True)
+class HighlightRule:
+    """One rule of the 本周数据要点 block, applied to one dataset (see highlights.RULES)."""
+
+    rule: str
+    dataset: str
+    value: str = ""
+    group: str = ""
+    records: bool = False
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """One CSV file of a snapshot."""
+    """One CSV file of a snapshot, as declared in datasets.yaml."""
 
     name: str
     title: str
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]          # a row is unique by these columns
-    period: str | None = None     # which front-matter period its date column must fall in
+    within: str | None = None     # the front-matter period its date column must fall in: "period" or "data_periods.<name>"
     date_column: str | None = None
     optional: bool = True         # a snapshot may leave the file out
+    file: str = ""
+    entity: str | None = None     # the column that names an entity (one page per entity)
+    series: str | None = None     # a choice column whose values are separate lines of one chart
+    lookback_days: int = 0        # the date may be this many days before the period starts
+    history_days: int | None = None   # the days of history an issue's charts show (None: the issue's own rows)
+    correctable: str | None = None    # the value a later issue may restate (a correction)
+    complete: str | None = None       # a bool column: false marks a period still being counted
+    charts: tuple[ChartSpec, ...] = ()
+    entity_page: EntityPage = EntityPage()
+    narrative: str | None = None      # the column a "name+3.54%" in issue.md states, checked against the data
+    synth: str | None = None          # the sample generator of `weekly synth`
+    origin: str = field(default="", compare=False)   # where it is declared (file:line), for messages
 
     @property
     def filename(self) -> str:
-        return f"{self.name}.csv"
+        return self.file or f"{self.name}.csv"
+
+    @property
+    def period(self) -> str | None:
+        """The data_periods name its dates fall in, "prices" for the issue's own period, or None."""
+        if self.within is None:
+            return None
+        return self.within.removeprefix("data_periods.") if self.within.startswith("data_periods.") else "prices"
+
+    @property
+    def dated(self) -> bool:
+        """True when rows carry their own date and an issue's charts draw their history."""
+        return self.date_column is not None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    def canonical(self, header: str) -> str:
+        """A header as the column name it stands for (an alias such as 涨跌幅 → change_pct)."""
+        text = header.strip()
+        for c in self.columns:
+            if text == c.name or text in c.aliases:
+                return c.name
+        return text
 
-SAMPLE = Column("sample", "bool", "是否为示例数据：true 表示该行数值并非来自真实研报，页面会标注“示例数据”", example="false")
 
-MARKETS = ("A股", "港股", "美股", "台股")
-SEGMENTS = ("GPU/CPU", "数据中心硬件")
-CATEGORIES = ("text", "image", "video")
-REGIONS = ("海外", "国内")
-CONDITIONS = ("new", "used")
+@dataclass(frozen=True)
+class Declarations:
+    """Every declared dataset, in order, and the highlight rules in the order the block lists them."""
 
-STOCKS = Dataset(
-    "stocks", "股价复盘", "本周算力相关个股的周涨跌幅、市值与收盘价（图表 1）。每只股票一行。",
-    (
-        Column("name", "text", "公司简称，与实体登记表中的名称或别名一致", example="英伟达"),
-        Column("ticker", "text", "证券代码，含交易所后缀", example="NVDA.O"),
-        Column("market", "choice", "上市地", choices=MARKETS, example="美股"),
-        Column("segment", "choice", "板块", choices=SEGMENTS, example="GPU/CPU"),
-        Column("change_pct", "number", "周涨跌幅（%），上涨为正、下跌为负", example="3.54"),
-        Column("market_cap", "number", "总市值（亿，当地货币），未知可留空", required=False, example="35000"),
-        Column("close", "number", "收盘价（当地货币），未知可留空", required=False, example="145.89"),
-        SAMPLE,
-    ),
-    key=("name",),
-    optional=False,
-)
+    datasets: tuple[Dataset, ...]
+    highlights: tuple[HighlightRule, ...] = ()
 
-VISITS = Dataset(
-    "visits", "网站访问量", "AI 网站周访问量（图表 2–5，来源 Similarweb）。每个产品每周一行。",
-    (
-        Column("product", "text", "产品名称", example="ChatGPT"),
-        Column("category", "choice", "类别：text 文本、image 图片、video 视频", choices=CATEGORIES, example="text"),
-        Column("region", "choice", "海外或国内（文本类分两张图）", choices=REGIONS, example="海外"),
-        Column("week", "date", "统计周的第一天（YYYY-MM-DD），须落在 data_periods.visits 内", example="2024-11-08"),
-        Column("visits", "number", "当周访问量（万次）", example="90500"),
-        SAMPLE,
-    ),
-    key=("product", "week"),
-    period="visits",
-    date_column="week",
-)
+    @cached_property
+    def by_name(self) -> dict[str, Dataset]:
+        return {d.name: d for d in self.datasets}
 
-DOWNLOADS = Dataset(
-    "downloads", "App 下载量", "国内头部大模型 App 月度下载量（图表 6，来源七麦数据）。每个 App 每月一行；当月数据随周更新。",
-    (
-        Column("app", "text", "App 名称", example="Kimi"),
-        Column("month", "month", "月份（YYYY-MM），须与 data_periods.downloads 重叠", example="2024-11"),
-        Column("downloads", "number", "当月下载量（万次）", example="1520"),
-        Column("complete", "bool", "该月是否已完整统计；false 时图注会写“非完全统计”", example="false"),
-        SAMPLE,
-    ),
-    key=("app", "month"),
-    period="downloads",
-    date_column="month",
-)
+    @cached_property
+    def charts(self) -> tuple[ChartSpec, ...]:
+        """Every issue chart, numbered in declaration order."""
+        return tuple(c for d in self.datasets for c in d.charts)
 
-GPU_PRICES = Dataset(
-    "gpu_prices", "GPU 价格", "NVIDIA GPU 在 Amazon 上的新品与二手价格（图表 7–8，来源 Camelcamelcamel）。",
-    (
-        Column("model", "text", "GPU 型号", example="H100"),
-        Column("date", "date", "报价日期（YYYY-MM-DD），须落在本期区间（period 起始前 7 天至 period.end）内", example="2024-11-20"),
-        Column("condition", "choice", "new 新品、used 二手", choices=CONDITIONS, example="new"),
-        Column("price", "number", "价格（美元）", example="28500"),
-        SAMPLE,
-    ),
-    key=("model", "date", "condition"),
-    period="prices",
-    date_column="date",
-)
+    @cached_property
+    def chart_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.charts)
 
-DATASETS: tuple[Dataset, ...] = (STOCKS, VISITS, DOWNLOADS, GPU_PRICES)
-DATASET_BY_NAME = {d.name: d for d in DATASETS}
+    @cached_property
+    def data_periods(self) -> tuple[str, ...]:
+        """The names front matter may give under data_periods."""
+        return tuple(d.period for d in self.datasets if d.within and d.within.startswith("data_periods."))
+
+    def __iter__(self):
+        return iter(self.datasets)
 
 
 @dataclass(frozen=True)
@@ -148,3 +196,15 @@ ISSUE_FIELDS: tuple[Field, ...] = (
 )
 ISSUE_FIELD_NAMES = {f.name for f in ISSUE_FIELDS}
 REQUIRED_FIELDS = tuple(f.name for f in ISSUE_FIELDS if f.required)
+
+
+def __getattr__(name: str):
+    """``DATASETS`` and ``DATASET_BY_NAME``: the report's own declared datasets (datasets.yaml).
+
+    Prefer ``archive.datasets``: a data folder may declare more of its own.
+    """
+    if name in ("DATASETS", "DATASET_BY_NAME"):
+        from .declarations import packaged
+        declarations = packaged()
+        return declarations.datasets if name == "DATASETS" else declarations.by_name
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

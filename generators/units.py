@@ -54,3 +54,16 @@ def wan_ticks(top: float, count: int = 5) -> tuple[tuple[float, ...], tuple[str,
         else:
             texts.append(f"{v:g}万")
     return tuple(vals), tuple(texts)
+
+
+def _plain0(value: float | None) -> str:
+    return plain(value, 0)
+
+
+# A number as a table or a sentence shows it, by its column's declared format (datasets.yaml).
+CELL = {"pct": pct, "wan": wan, "plain": plain, "plain0": _plain0, "usd": plain}
+
+
+def cell(column, value):
+    """A cell as pages show it: a number in its column's format, any other value as it is."""
+    return CELL[column.format](value) if column.kind == "number" else value

@@ -9,7 +9,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from generators.charts import SPECS, Chart, Table
+from generators.charts import Chart, Table
+from generators.declarations import packaged
+
+SPECS = packaged().charts
 from generators.downloads import ARCHIVE_XLSX, SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
 from generators.pipeline import run
 

@@ -8,7 +8,9 @@ import pytest
 
 from conftest import copy_data, weekly
 from generators.scaffold import coming_friday, narrative_template, scaffold_table
-from generators.schema import STOCKS, VISITS, DOWNLOADS
+from generators.schema import DATASET_BY_NAME
+
+STOCKS, VISITS, DOWNLOADS = (DATASET_BY_NAME[n] for n in ("stocks", "visits", "downloads"))
 
 
 @pytest.mark.parametrize("latest, expected", [
