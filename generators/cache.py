@@ -21,13 +21,15 @@ from pathlib import Path
 
 from .downloads import SheetPart
 from .model import Registry, Snapshot
+from .schema import Declarations
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of this package's source: any code change invalidates every cached page."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    # The declarations (datasets.yaml) are part of the code: they say what every page draws.
+    for path in sorted([*Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.yaml")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -44,9 +46,11 @@ def snapshot_digest(snapshot: Snapshot) -> bytes:
     return hashlib.sha256(pickle.dumps((snapshot.issue, snapshot.rows), protocol=5)).digest()
 
 
-def page_keys(snapshots: tuple[Snapshot, ...], registry: Registry) -> list[str]:
-    """One cache key per issue, in archive order (the entity registry names what pages say)."""
-    keys, chain = [], hashlib.sha256(code_fingerprint().encode() + repr(registry.entities).encode()).digest()
+def page_keys(snapshots: tuple[Snapshot, ...], registry: Registry, datasets: Declarations | None = None) -> list[str]:
+    """One cache key per issue, in archive order (the entity registry names what pages say, and a
+    data folder's own declared datasets what they draw)."""
+    seed = code_fingerprint().encode() + repr(registry.entities).encode() + repr(datasets).encode()
+    keys, chain = [], hashlib.sha256(seed).digest()
     for snapshot in snapshots:
         chain = hashlib.sha256(chain + snapshot_digest(snapshot)).digest()
         keys.append(chain.hex()[:32])

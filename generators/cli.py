@@ -327,7 +327,10 @@ def synth(weeks: int, out_dir: Path, end: str, seed: int) -> None:
         raise click.BadParameter("应为 YYYY-MM-DD", param_hint="--end")
     if end_day.weekday() != 4:
         raise click.BadParameter("应为周五", param_hint="--end")
-    folders = write_archive(out_dir, weeks, end_day, seed)
+    try:
+        folders = write_archive(out_dir, weeks, end_day, seed)
+    except DataError as exc:
+        _fail_data(exc)
     click.echo(f"已写出 {len(folders)} 期到 {out_dir}")
 
 

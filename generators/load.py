@@ -377,10 +377,11 @@ def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Probl
             problems.add(path, f"应为数字，实际为 '{value}'", line=line, column=column.name, hint=hint)
             return None
         number = float(value)
-        if (column.minimum is not None and number < column.minimum) or (column.maximum is not None and number > column.maximum):
-            low = "" if column.minimum is None else f"{column.minimum:g}"
-            high = "" if column.maximum is None else f"{column.maximum:g}"
-            problems.add(path, f"{value} 超出有效范围 [{low}, {high}]", line=line, column=column.name,
+        low, high = column.minimum, column.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            expected = (f"应在 {low:g} 与 {high:g} 之间" if low is not None and high is not None
+                        else f"应不小于 {low:g}" if low is not None else f"应不大于 {high:g}")
+            problems.add(path, f"{expected}，实际为 '{value}'", line=line, column=column.name,
                          hint=f"单位：{column.unit}" if column.unit else None)
             return None
         return number

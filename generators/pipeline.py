@@ -134,7 +134,7 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     site = Site(archive)
     history = History(archive)
     issues = archive.issues
-    keys = page_keys(archive.snapshots, archive.registry) if cache else []
+    keys = page_keys(archive.snapshots, archive.registry, archive.datasets) if cache else []
     mentions, sheets, words, shared = {}, [], [], SharedStrings()
     for i, issue in enumerate(issues):
         cached = cache.get(issue.slug, keys[i]) if cache and i + 1 < len(issues) else None

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import yaml
 
+from .declarations import packaged
+from .errors import DataError, Problem
+from .schema import Dataset, Declarations
+
 
 @dataclass(frozen=True)
 class Stock:
@@ -110,8 +114,11 @@ def fridays(end: date, weeks: int) -> list[Week]:
     return [Week(i, end - timedelta(weeks=weeks - 1 - i)) for i in range(weeks)]
 
 
-def write_archive(out: Path, weeks: int, end: date, seed: int = 7) -> list[Path]:
-    """Write ``weeks`` consecutive sample issues ending on the Friday ``end``."""
+def write_archive(out: Path, weeks: int, end: date, seed: int = 7, datasets: Declarations | None = None) -> list[Path]:
+    """Write ``weeks`` consecutive sample issues ending on the Friday ``end``, one CSV for every
+    declared dataset that names a sample generator (``synth`` in datasets.yaml)."""
+    datasets = datasets or packaged()
+    _check_generators(datasets)
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     (out / "entities.yaml").write_text(registry_text(), encoding="utf-8")
@@ -119,7 +126,7 @@ def write_archive(out: Path, weeks: int, end: date, seed: int = 7) -> list[Path]
     for week in fridays(end, weeks):
         folder = out / week.date.isoformat()
         folder.mkdir(parents=True, exist_ok=True)
-        files = snapshot_files(week, rng)
+        files = snapshot_files(week, rng, datasets)
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
         written.append(folder)
@@ -141,22 +148,30 @@ def registry_text() -> str:
                           allow_unicode=True, sort_keys=False, width=1000)
 
 
-def snapshot_files(week: Week, rng: random.Random) -> dict[str, str]:
-    """The files of one synthetic week, as text."""
-    stocks = _stock_rows(week, rng)
-    visits = _visit_rows(week, rng)
-    downloads = _download_rows(week, rng)
-    prices = _price_rows(week, rng)
-    return {
-        "issue.md": _issue_text(week, rng, stocks, visits),
-        "stocks.csv": _csv(["name", "ticker", "market", "segment", "change_pct", "market_cap", "close", "sample"], stocks),
-        "visits.csv": _csv(["product", "category", "region", "week", "visits", "sample"], visits),
-        "downloads.csv": _csv(["app", "month", "downloads", "complete", "sample"], downloads),
-        "gpu_prices.csv": _csv(["model", "date", "condition", "price", "sample"], prices),
-    }
+def _check_generators(datasets: Declarations) -> None:
+    """A dataset naming an unknown generator is a located error, not a dataset quietly left out."""
+    problems = [Problem(d.origin, f"数据集 '{d.name}' 的示例数据生成器 '{d.synth}' 未知", hint="可用：" + "、".join(GENERATORS))
+                for d in datasets if d.synth and d.synth not in GENERATORS]
+    if problems:
+        raise DataError(problems)
 
 
-def _stock_rows(week: Week, rng: random.Random) -> list[list]:
+def snapshot_files(week: Week, rng: random.Random, datasets: Declarations | None = None) -> dict[str, str]:
+    """The files of one synthetic week, as text: each generated dataset in its declared columns."""
+    datasets = datasets or packaged()
+    made: dict[str, tuple[Dataset, list[dict]]] = {}
+    for dataset in datasets:
+        if dataset.synth:
+            made[dataset.synth] = (dataset, GENERATORS[dataset.synth](week, rng))
+    periods = {d.period: PERIODS[kind](week) for kind, (d, _) in made.items() if d.within and d.within.startswith("data_periods.")}
+    files = {"issue.md": _issue_text(week, rng, made["weekly_moves"][1], made["weekly_visits"][1], periods)}
+    for dataset, rows in made.values():
+        header = [c.name for c in dataset.columns]
+        files[dataset.filename] = _csv(header, [[row[c] for c in header] for row in rows])
+    return files
+
+
+def _stock_rows(week: Week, rng: random.Random) -> list[dict]:
     rows = []
     market_mood = rng.gauss(0.5, 3)
     for s in STOCKS:
@@ -164,12 +179,12 @@ def _stock_rows(week: Week, rng: random.Random) -> list[list]:
             continue
         change = round(market_mood + rng.gauss(0, 4), 2)
         drift = 1 + 0.004 * week.index + 0.05 * math.sin(week.index / 6 + len(s.name))
-        rows.append([s.name, s.ticker, s.market, s.segment, f"{change:.2f}", f"{s.cap * drift:.0f}",
-                     f"{s.close * drift:.2f}", "true"])
+        rows.append({"name": s.name, "ticker": s.ticker, "market": s.market, "segment": s.segment, "change_pct": f"{change:.2f}",
+                     "market_cap": f"{s.cap * drift:.0f}", "close": f"{s.close * drift:.2f}", "sample": "true"})
     return rows
 
 
-def _visit_rows(week: Week, rng: random.Random) -> list[list]:
+def _visit_rows(week: Week, rng: random.Random) -> list[dict]:
     start = week.visits_week[0]
     rows = []
     for product, category, region, base, growth, since in SITES:
@@ -180,11 +195,12 @@ def _visit_rows(week: Week, rng: random.Random) -> list[list]:
         # the weeks of a shorter one.
         weeks_of_growth = GROWTH_WEEKS * (1 - math.exp(-(week.index - since) / GROWTH_WEEKS))
         level = base * (1 + growth) ** weeks_of_growth * (1 + 0.04 * math.sin(week.index / 3)) * rng.uniform(0.96, 1.04)
-        rows.append([product, category, region, start.isoformat(), f"{level:.0f}", "true"])
+        rows.append({"product": product, "category": category, "region": region, "week": start.isoformat(),
+                     "visits": f"{level:.0f}", "sample": "true"})
     return rows
 
 
-def _download_rows(week: Week, rng: random.Random) -> list[list]:
+def _download_rows(week: Week, rng: random.Random) -> list[dict]:
     start, end = week.downloads_period
     rows = []
     months = sorted({(start.year, start.month), (end.year, end.month)})
@@ -196,37 +212,48 @@ def _download_rows(week: Week, rng: random.Random) -> list[list]:
         for app, base in APPS:
             monthly = base * (1 + 0.03 * ((year * 12 + month) % 7)) * rng.uniform(0.9, 1.1)
             value = monthly * days_counted / 30
-            rows.append([app, f"{year:04d}-{month:02d}", f"{value:.0f}", "true" if complete else "false", "true"])
+            rows.append({"app": app, "month": f"{year:04d}-{month:02d}", "downloads": f"{value:.0f}",
+                         "complete": "true" if complete else "false", "sample": "true"})
     return rows
 
 
-def _price_rows(week: Week, rng: random.Random) -> list[list]:
+def _price_rows(week: Week, rng: random.Random) -> list[dict]:
     day = week.period[1]
     rows = []
     for model, new, used in GPUS:
         # Prices fall ~8% a year (compounded, so ten years stay positive) and wander a little.
         factor = 0.9985 ** week.index * (1 + 0.03 * math.sin(week.index / 5))
-        rows.append([model, day.isoformat(), "new", f"{new * factor * rng.uniform(0.98, 1.02):.0f}", "true"])
-        rows.append([model, day.isoformat(), "used", f"{used * factor * rng.uniform(0.95, 1.05):.0f}", "true"])
+        rows.append({"model": model, "date": day.isoformat(), "condition": "new",
+                     "price": f"{new * factor * rng.uniform(0.98, 1.02):.0f}", "sample": "true"})
+        rows.append({"model": model, "date": day.isoformat(), "condition": "used",
+                     "price": f"{used * factor * rng.uniform(0.95, 1.05):.0f}", "sample": "true"})
     return rows
 
 
-def _issue_text(week: Week, rng: random.Random, stocks: list[list], visits: list[list]) -> str:
+# The sample generators a dataset may name (``synth`` in datasets.yaml), and the data_periods
+# window each one's rows fall in.
+GENERATORS = {"weekly_moves": _stock_rows, "weekly_visits": _visit_rows, "monthly_counts": _download_rows,
+              "daily_prices": _price_rows}
+PERIODS = {"weekly_visits": lambda week: week.visits_week, "monthly_counts": lambda week: week.downloads_period}
+
+
+def _issue_text(week: Week, rng: random.Random, stocks: list[dict], visits: list[dict],
+                periods: dict[str, tuple[date, date]]) -> str:
     start, end = week.period
     label = f"{start:%m%d}-{end:%m%d}"
-    ordered = sorted(stocks, key=lambda r: float(r[4]), reverse=True)
+    ordered = sorted(stocks, key=lambda r: float(r["change_pct"]), reverse=True)
     top, bottom = ordered[0], ordered[-1]
     themes = rng.sample(THEMES, 2)
-    text_sites = sorted((r for r in visits if r[1] == "text"), key=lambda r: -float(r[4]))
+    text_sites = sorted((r for r in visits if r["category"] == "text"), key=lambda r: -float(r["visits"]))
     leader = text_sites[0]
-    title = f"{top[0]}{rng.choice(MOVES_UP)}，{themes[0][1]}受关注（示例）"
-    lead = (f"示例数据：本周（{label}）{top[0]}{float(top[4]):+.2f}%{rng.choice(MOVES_UP)}，"
-            f"{bottom[0]}{float(bottom[4]):+.2f}%{rng.choice(MOVES_DOWN)}；{themes[0][0]}。")
-    gpu = [r for r in ordered if r[3] == "GPU/CPU"]
-    dc = [r for r in ordered if r[3] == "数据中心硬件"]
-    lines = ["## 投资要点", "", f"**本周{dc[0][0]}与{gpu[0][0]}{rng.choice(MOVES_UP)}，算力板块分化。**", "",
-             f"（1）GPU/CPU：本周（{label}）" + "，".join(f"{r[0]}{float(r[4]):+.2f}%" for r in gpu[:5]) + "。",
-             "", "（2）数据中心硬件：" + "，".join(f"{r[0]}{float(r[4]):+.2f}%" for r in dc[:4]) + "。", ""]
+    title = f"{top['name']}{rng.choice(MOVES_UP)}，{themes[0][1]}受关注（示例）"
+    lead = (f"示例数据：本周（{label}）{top['name']}{float(top['change_pct']):+.2f}%{rng.choice(MOVES_UP)}，"
+            f"{bottom['name']}{float(bottom['change_pct']):+.2f}%{rng.choice(MOVES_DOWN)}；{themes[0][0]}。")
+    gpu = [r for r in ordered if r["segment"] == "GPU/CPU"]
+    dc = [r for r in ordered if r["segment"] == "数据中心硬件"]
+    lines = ["## 投资要点", "", f"**本周{dc[0]['name']}与{gpu[0]['name']}{rng.choice(MOVES_UP)}，算力板块分化。**", "",
+             f"（1）GPU/CPU：本周（{label}）" + "，".join(f"{r['name']}{float(r['change_pct']):+.2f}%" for r in gpu[:5]) + "。",
+             "", "（2）数据中心硬件：" + "，".join(f"{r['name']}{float(r['change_pct']):+.2f}%" for r in dc[:4]) + "。", ""]
     for theme, tag, names in themes:
         day = week.date - timedelta(days=rng.randint(3, 6))
         opener = rng.choice(OPENERS).format(day=f"{day.month}月{day.day}日")
@@ -236,16 +263,15 @@ def _issue_text(week: Week, rng: random.Random, stocks: list[list], visits: list
                   f"**要点#2：{names[0]}等标的受益程度较高。** " + p2.format(n=rng.randint(2, 6)), ""]
     vs = week.visits_week
     lines += ["## 大模型跟踪", "",
-              f"据 similarweb 示例数据（{vs[0]:%m%d}-{vs[1]:%m%d}）：{leader[0]}本周访问量约 {float(leader[4]) / 10000:.2f} 亿次，"
-              f"{text_sites[1][0]}约 {float(text_sites[1][4]):.0f} 万次。", ""]
+              f"据 similarweb 示例数据（{vs[0]:%m%d}-{vs[1]:%m%d}）：{leader['product']}本周访问量约 {float(leader['visits']) / 10000:.2f} 亿次，"
+              f"{text_sites[1]['product']}约 {float(text_sites[1]['visits']):.0f} 万次。", ""]
     meta = {
         "title": title, "date": week.date, "sector": "电子",
         "period": {"start": start, "end": end}, "prices_as_of": end,
-        "data_periods": {"visits": {"start": vs[0], "end": vs[1]},
-                         "downloads": {"start": week.downloads_period[0], "end": week.downloads_period[1]}},
+        "data_periods": {name: {"start": start, "end": end} for name, (start, end) in periods.items()},
         "sample": True, "lead": lead, "tags": [themes[0][1], themes[1][1]],
         "watchlists": [{"name": "国产算力链", "companies": ["寒武纪", "海光信息", "龙芯中科"]},
-                       {"name": "数据中心硬件", "companies": [r[0] for r in dc[:4]]}],
+                       {"name": "数据中心硬件", "companies": [r['name'] for r in dc[:4]]}],
         "risks": ["技术发展及落地不及预期", "下游需求不及预期", "市场竞争加剧风险"],
     }
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n" + "\n".join(lines)
