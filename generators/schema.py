@@ -197,14 +197,3 @@ ISSUE_FIELDS: tuple[Field, ...] = (
 ISSUE_FIELD_NAMES = {f.name for f in ISSUE_FIELDS}
 REQUIRED_FIELDS = tuple(f.name for f in ISSUE_FIELDS if f.required)
 
-
-def __getattr__(name: str):
-    """``DATASETS`` and ``DATASET_BY_NAME``: the report's own declared datasets (datasets.yaml).
-
-    Prefer ``archive.datasets``: a data folder may declare more of its own.
-    """
-    if name in ("DATASETS", "DATASET_BY_NAME"):
-        from .declarations import packaged
-        declarations = packaged()
-        return declarations.datasets if name == "DATASETS" else declarations.by_name
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

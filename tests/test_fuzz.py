@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 from generators.downloads import csv_lines, safe_cell
 from generators.errors import DataError, Problems
 from generators.load import load_snapshot
-from generators.schema import DATASETS, ISSUE_FIELD_NAMES
+from generators.declarations import packaged
+from generators.schema import ISSUE_FIELD_NAMES
+
+DATASETS = packaged().datasets
 
 from conftest import DATA
 

@@ -8,7 +8,9 @@ import pytest
 from generators.compute import History
 from generators.highlights import round_threshold
 from generators.pipeline import run
-from generators.schema import DATASET_BY_NAME
+from generators.declarations import packaged
+
+DATASET_BY_NAME = packaged().by_name
 from generators.units import pct, plain, wan
 
 from conftest import DATA

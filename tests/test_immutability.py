@@ -14,7 +14,9 @@ from generators.feed import feed_xml
 from generators.load import load_archive
 from generators.pipeline import run
 from generators.render import link_next
-from generators.schema import DATASET_BY_NAME
+from generators.declarations import packaged
+
+DATASET_BY_NAME = packaged().by_name
 
 from conftest import copy_data
 

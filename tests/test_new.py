@@ -8,7 +8,9 @@ import pytest
 
 from conftest import copy_data, weekly
 from generators.scaffold import coming_friday, narrative_template, scaffold_table
-from generators.schema import DATASET_BY_NAME
+from generators.declarations import packaged
+
+DATASET_BY_NAME = packaged().by_name
 
 STOCKS, VISITS, DOWNLOADS = (DATASET_BY_NAME[n] for n in ("stocks", "visits", "downloads"))
 
