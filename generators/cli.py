@@ -22,7 +22,7 @@ DEFAULT_DATA = "data"
 
 def _as_of(ctx, param, value: str | None) -> datetime:
     """--as-of 'YYYY-MM-DD HH:MM' (Beijing time); default now."""
-    from .load import now_in_beijing, parse_time
+    from .load.snapshots import now_in_beijing, parse_time
 
     if value is None:
         return now_in_beijing().replace(second=0, microsecond=0)
@@ -68,7 +68,7 @@ def check(data_dir: Path, as_of: datetime) -> None:
 
     例：weekly check --data data
     """
-    from .load import load_archive
+    from .load.snapshots import load_archive
 
     try:
         archive = load_archive(data_dir)
@@ -88,7 +88,7 @@ def render(data_dir: Path, out_dir: Path, as_of: datetime) -> None:
 
     例：weekly render --out build/md
     """
-    from .pipeline import jieba_dictionary, run, write
+    from .build.pipeline import jieba_dictionary, run, write
 
     try:
         site = run(data_dir, as_of)
@@ -112,7 +112,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
 
     例：weekly build --site-dir site --as-of "2024-11-22 09:00"
     """
-    from .load import load_archive, public_archive
+    from .load.snapshots import load_archive, public_archive
 
     started = time.perf_counter()
     click.echo("① 校验数据 …")
@@ -198,7 +198,7 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .load import PREVIEW
+    from .load.snapshots import PREVIEW
 
     if as_of != PREVIEW:
         as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
@@ -221,8 +221,8 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
     例：weekly new            （下周五）
         weekly new 2024-11-29 --carry
     """
-    from .load import FOLDER_RE
-    from .scaffold import coming_friday, scaffold_files
+    from .load.snapshots import FOLDER_RE
+    from .tools.scaffold import coming_friday, scaffold_files
 
     folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if data_dir.is_dir() else []
     if not folders:
@@ -260,7 +260,7 @@ def seal(data_dir: Path, as_of: datetime) -> None:
 
     例：weekly seal
     """
-    from .load import load_archive
+    from .load.snapshots import load_archive
 
     try:
         load_archive(data_dir)
@@ -277,7 +277,7 @@ def unseal(day: str, data_dir: Path) -> None:
 
     例：weekly unseal 2024-11-08
     """
-    from .seal import unseal as forget
+    from .load.seal import unseal as forget
 
     try:
         target = date.fromisoformat(day)
@@ -290,8 +290,8 @@ def unseal(day: str, data_dir: Path) -> None:
 
 def _seal_published(data_dir: Path, as_of: datetime) -> str:
     """Seal every issue public at ``as_of``; one line saying what was done."""
-    from .load import load_archive
-    from .seal import SEALS_FILE, seal as record
+    from .load.snapshots import load_archive
+    from .load.seal import SEALS_FILE, seal as record
 
     try:
         archive = load_archive(data_dir)
@@ -319,7 +319,7 @@ def synth(weeks: int, out_dir: Path, end: str, seed: int) -> None:
 
     例：weekly synth --weeks 520 --out /tmp/synth520
     """
-    from .synth import write_archive
+    from .tools.synth import write_archive
 
     try:
         end_day = date.fromisoformat(end)

@@ -20,13 +20,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .cache import CacheError
+from .build.cache import CacheError
 from .errors import DataError
-from .feed import FEED_PATH, feed_xml
-from .load import PREVIEW, now_in_beijing, parse_time
-from .pipeline import Site, jieba_dictionary, run, write
-from .render import HTML_BEGIN, HTML_END, link_next
-from .search import compact_index
+from .exports.feed import FEED_PATH, feed_xml
+from .load.snapshots import PREVIEW, now_in_beijing, parse_time
+from .build.pipeline import Site, jieba_dictionary, run, write
+from .pages.issue import HTML_BEGIN, HTML_END, link_next
+from .build.search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 

@@ -6,14 +6,14 @@ from html import unescape
 
 import pytest
 
-from generators.charts import DOWN, UP, Chart, Table, build_charts, draw, figure_json, validate
-from generators.declarations import packaged
+from generators.charts.figures import DOWN, UP, Chart, Table, build_charts, draw, figure_json, validate
+from generators.schema.declarations import packaged
 
 SPECS = packaged().charts
-from generators.compute import History
-from generators.load import load_archive
-from generators.render import chart_html, _escape_html
-from generators.units import pct, wan, wan_ticks
+from generators.compute.history import History
+from generators.load.snapshots import load_archive
+from generators.pages.issue import chart_html, _escape_html
+from generators.schema.units import pct, wan, wan_ticks
 
 from conftest import DATA
 

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_data, weekly
-from generators import charts, highlights, synth
-from generators.declarations import CHART_KINDS, HIGHLIGHT_RULES, packaged
-from generators.load import load_archive
+from generators.charts import figures as charts
+from generators.compute import highlights
+from generators.tools import synth
+from generators.schema.declarations import CHART_KINDS, HIGHLIGHT_RULES, packaged
+from generators.load.snapshots import load_archive
 
 HBM = """\
 datasets:

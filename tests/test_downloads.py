@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from generators.charts import Chart, Table
-from generators.declarations import packaged
+from generators.charts.figures import Chart, Table
+from generators.schema.declarations import packaged
 
 SPECS = packaged().charts
-from generators.downloads import ARCHIVE_XLSX, SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
-from generators.pipeline import run
+from generators.exports.files import ARCHIVE_XLSX, SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
+from generators.build.pipeline import run
 
 from conftest import DATA
 

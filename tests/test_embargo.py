@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_data, weekly
-from generators.load import load_archive, parse_time
-from generators.model import BEIJING
+from generators.load.snapshots import load_archive, parse_time
+from generators.schema.model import BEIJING
 
 EMBARGOED = "2024-11-29"
 DRAFT = "2024-12-06"
@@ -188,7 +188,7 @@ def test_as_of_must_be_a_beijing_time_to_the_minute(tmp_path):
 
 
 def test_the_data_page_documents_publish_at_and_draft():
-    from generators.docs_pages import schema_markdown
+    from generators.pages.data_page import schema_markdown
 
     page = schema_markdown()
     assert "| `publish_at` | 时间 YYYY-MM-DD HH:MM | 否 |" in page

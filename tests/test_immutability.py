@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generators.compute import History
-from generators.feed import feed_xml
-from generators.load import load_archive
-from generators.pipeline import run
-from generators.render import link_next
-from generators.declarations import packaged
+from generators.compute.history import History
+from generators.exports.feed import feed_xml
+from generators.load.snapshots import load_archive
+from generators.build.pipeline import run
+from generators.pages.issue import link_next
+from generators.schema.declarations import packaged
 
 DATASET_BY_NAME = packaged().by_name
 

@@ -7,8 +7,8 @@ import frontmatter
 import pytest
 
 from conftest import copy_data, weekly
-from generators.scaffold import coming_friday, narrative_template, scaffold_table
-from generators.declarations import packaged
+from generators.tools.scaffold import coming_friday, narrative_template, scaffold_table
+from generators.schema.declarations import packaged
 
 DATASET_BY_NAME = packaged().by_name
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, copy_data, weekly
 from generators.cli import main
-from generators.schema import ISSUE_FIELD_NAMES, PUBLISH_HOUR, PUBLISH_WEEKDAY
+from generators.schema.snapshot import ISSUE_FIELD_NAMES, PUBLISH_HOUR, PUBLISH_WEEKDAY
 
 PAGE = ROOT / "docs" / "maintainers" / "weekly-routine.md"
 TEXT = PAGE.read_text(encoding="utf-8")

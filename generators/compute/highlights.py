@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .compute import History
-from .declarations import packaged
-from .model import Registry, Row
-from .schema import Column, Dataset, Declarations, HighlightRule
-from .units import cell, pct, plain, wan
+from .history import History
+from ..schema.declarations import packaged
+from ..schema.model import Registry, Row
+from ..schema.snapshot import Column, Dataset, Declarations, HighlightRule
+from ..schema.units import cell, pct, plain, wan
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from .declarations import packaged
-from .errors import DataError, Problem
-from .schema import Dataset, Declarations
+from ..schema.declarations import packaged
+from ..errors import DataError, Problem
+from ..schema.snapshot import Dataset, Declarations
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Registry
-from .schema import Dataset
-from .units import pct
+from ..schema.model import Registry
+from ..schema.snapshot import Dataset
+from ..schema.units import pct
 
 SIGNED_PCT = r"\s*([+\-−－＋])\s*(\d+(?:\.\d+)?)\s*[%％]"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problems
-from .model import Entity, Registry
-from .schema import Dataset, Declarations
+from ..errors import Problems
+from ..schema.model import Entity, Registry
+from ..schema.snapshot import Dataset, Declarations
 
 KINDS = {"companies": "company", "products": "product", "gpus": "gpu"}
 KIND_LABELS = {"company": "公司", "product": "AI 产品", "gpu": "GPU 型号"}

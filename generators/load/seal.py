@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
-from .errors import Problems
+from ..errors import Problems
 
 SEALS_FILE = "published.sha256"
 _LINE = re.compile(r"^([0-9a-f]{64})  (\d{4}-\d{2}-\d{2})/([^/]+)$")

@@ -10,20 +10,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .archive import archive_pages, recency_boost
+from ..pages.browse import archive_pages, recency_boost
 from .cache import CachedIssue, IssueOutput, PageCache, page_keys
-from .charts import Chart, build_charts
-from .compute import Correction, History
-from .docs_pages import schema_markdown
-from .downloads import (SharedStrings, archive_files, archive_markdown, chart_csv, chart_csv_name, dataset_lines, issue_zip,
+from ..charts.figures import Chart, build_charts
+from ..compute.history import Correction, History
+from ..pages.data_page import schema_markdown
+from ..exports.files import (SharedStrings, archive_files, archive_markdown, chart_csv, chart_csv_name, dataset_lines, issue_zip,
                         sheet_parts)
-from .entities import entity_pages, mention_items, what_it_said
-from .highlights import week_highlights
-from .load import load_archive
-from .registry import registry_markdown
-from .model import Archive, Issue, Registry, Snapshot
-from .schema import Declarations
-from .render import issue_markdown, issue_path, link_text
+from ..pages.entities import entity_pages, mention_items, what_it_said
+from ..compute.highlights import week_highlights
+from ..load.snapshots import load_archive
+from ..load.registry import registry_markdown
+from ..schema.model import Archive, Issue, Registry, Snapshot
+from ..schema.snapshot import Declarations
+from ..pages.issue import issue_markdown, issue_path, link_text
 
 
 class Outputs(MutableMapping):

@@ -13,10 +13,10 @@ from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 
-from .declarations import packaged
-from .model import Issue, Row
-from .schema import ChartSpec, Column, Dataset, Declarations
-from .units import CELL, MEMO, cell, wan_ticks
+from ..schema.declarations import packaged
+from ..schema.model import Issue, Row
+from ..schema.snapshot import ChartSpec, Column, Dataset, Declarations
+from ..schema.units import CELL, MEMO, cell, wan_ticks
 
 UP, DOWN = "#e03131", "#2f9e44"          # Chinese convention: red up, green down
 

@@ -16,8 +16,8 @@ from operator import itemgetter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Archive, Row
-from .schema import Dataset
+from ..schema.model import Archive, Row
+from ..schema.snapshot import Dataset
 
 
 class _Visible:

@@ -13,10 +13,10 @@ from functools import lru_cache
 
 import yaml
 
-from .charts import Chart, figure_json
-from .compute import Correction
-from .model import Issue
-from .units import MEMO
+from ..charts.figures import Chart, figure_json
+from ..compute.history import Correction
+from ..schema.model import Issue
+from ..schema.units import MEMO
 
 WEEKDAYS = "一二三四五六日"
 DISCLAIMER = "about/disclaimer.md"

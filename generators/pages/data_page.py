@@ -1,8 +1,8 @@
 """Generated docs pages that describe the data itself (from schema.py, so they cannot drift)."""
 from __future__ import annotations
 
-from .declarations import packaged
-from .schema import ISSUE_FIELDS, ISSUE_FILE, Declarations
+from ..schema.declarations import packaged
+from ..schema.snapshot import ISSUE_FIELDS, ISSUE_FILE, Declarations
 
 KIND = {"text": "文字", "number": "数字", "date": "日期 YYYY-MM-DD", "month": "月份 YYYY-MM", "bool": "true / false",
         "choice": "类别", "datetime": "时间 YYYY-MM-DD HH:MM", "period": "区间", "mapping": "映射", "list": "列表"}

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .downloads import SheetPart
-from .model import Registry, Snapshot
-from .schema import Declarations
+from ..exports.files import SheetPart
+from ..schema.model import Registry, Snapshot
+from ..schema.snapshot import Declarations
 
 
 @lru_cache(maxsize=1)
@@ -29,8 +29,9 @@ def code_fingerprint() -> str:
     """Hash of this package's source: any code change invalidates every cached page."""
     digest = hashlib.sha256()
     # The declarations (datasets.yaml) are part of the code: they say what every page draws.
-    for path in sorted([*Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.yaml")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Problems
-from .schema import ChartSpec, Column, Dataset, Declarations, EntityPage, HighlightRule
+from ..errors import Problems
+from .snapshot import ChartSpec, Column, Dataset, Declarations, EntityPage, HighlightRule
 
 PACKAGED = Path(__file__).with_name("datasets.yaml")
 DATASETS_FILE = "datasets.yaml"      # a data folder's own declarations, beside entities.yaml

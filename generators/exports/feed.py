@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import urljoin
 
-from .compute import Correction
-from .model import Issue
+from ..compute.history import Correction
+from ..schema.model import Issue
 
 FEED_PATH = "feed.xml"
 BEIJING = timezone(timedelta(hours=8))

@@ -16,9 +16,9 @@ from functools import lru_cache
 from itertools import groupby
 
 
-from .model import Issue
-from .render import front_matter, issue_path, rel_link
-from .units import MEMO
+from ..schema.model import Issue
+from .issue import front_matter, issue_path, rel_link
+from ..schema.units import MEMO
 
 ARCHIVE_INDEX = "archive/index.md"
 TAGS_INDEX = "tags/index.md"

@@ -17,13 +17,13 @@ import dataclasses
 import string
 from functools import lru_cache
 
-from .downloads import chart_csv_name
-from .charts import Chart, draw, full_history, with_partial
-from .model import Archive, Entity, Issue, Registry, Row
-from .registry import KIND_LABELS
-from .render import _text, chart_html, finished_html, front_matter
-from .schema import Dataset, Declarations
-from .units import CELL, cell
+from ..exports.files import chart_csv_name
+from ..charts.figures import Chart, draw, full_history, with_partial
+from ..schema.model import Archive, Entity, Issue, Registry, Row
+from ..load.registry import KIND_LABELS
+from .issue import _text, chart_html, finished_html, front_matter
+from ..schema.snapshot import Dataset, Declarations
+from ..schema.units import CELL, cell
 
 INDEX = "entities/index.md"
 TABLE_ROWS = 52

@@ -16,8 +16,8 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .declarations import packaged
-from .schema import ISSUE_FILE, PLACEHOLDER, PUBLISH_WEEKDAY, Dataset, Declarations
+from ..schema.declarations import packaged
+from ..schema.snapshot import ISSUE_FILE, PLACEHOLDER, PUBLISH_WEEKDAY, Dataset, Declarations
 
 HEADING_RE = re.compile(r"^(#{2,3})\s+(.*\S)\s*$")
 # Standing content an analyst usually keeps from week to week; everything else starts empty.

@@ -20,13 +20,13 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .errors import Problems
-from .consistency import contradictions
-from .model import BEIJING, Archive, Issue, Period, Registry, Snapshot, Watchlist
+from ..errors import Problems
+from .narrative import contradictions
+from ..schema.model import BEIJING, Archive, Issue, Period, Registry, Snapshot, Watchlist
 from .registry import check_names, check_watchlist, load_registry, mentions
 from .seal import SEALS_FILE, check_seals
-from .declarations import DATASETS_FILE, declarations_for, packaged
-from .schema import ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset, Declarations
+from ..schema.declarations import DATASETS_FILE, declarations_for, packaged
+from ..schema.snapshot import ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FILE, PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset, Declarations
 
 # re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
 FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)

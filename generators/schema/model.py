@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 
 from .declarations import packaged
-from .schema import PUBLISH_HOUR, PUBLISH_WEEKDAY, TIMEZONE, Declarations
+from .snapshot import PUBLISH_HOUR, PUBLISH_WEEKDAY, TIMEZONE, Declarations
 
 BEIJING = ZoneInfo(TIMEZONE)
 

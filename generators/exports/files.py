@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from .charts import Chart
-from .model import Row, Snapshot
-from .schema import Dataset, Declarations
-from .units import MEMO
+from ..charts.figures import Chart
+from ..schema.model import Row, Snapshot
+from ..schema.snapshot import Dataset, Declarations
+from ..schema.units import MEMO
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
