@@ -22,10 +22,11 @@ from mkdocs.structure.files import File, Files
 
 from .build.cache import CacheError
 from .errors import DataError
-from .exports.feed import FEED_PATH, feed_xml
+from .exports.feed import feed_xml
 from .load.snapshots import PREVIEW, now_in_beijing, parse_time
 from .build.pipeline import Site, jieba_dictionary, run, write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
+from .pages.urls import FEED_PATH, issue_slug
 from .build.search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
@@ -134,10 +135,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
 
     def on_page_content(self, html, *, page, config, files):
         # The issue Markdown never changes once published; its "next issue" link is added here.
-        rel = page.file.src_uri
-        if rel.startswith("issues/") and rel.endswith(".md"):
-            return link_next(html, self.site.issue_after(rel[len("issues/"):-len(".md")]))
-        return html
+        slug = issue_slug(page.file.src_uri)
+        return html if slug is None else link_next(html, self.site.issue_after(slug))
 
     def _feed_file(self, config) -> File:
         """feed.xml at the site root, with absolute links built from site_url."""

@@ -12,7 +12,8 @@ from urllib.parse import unquote, urljoin
 import pytest
 
 from generators.pages.browse import (RECENT, archive_index_markdown, archive_pages, issue_list, recency_boost,
-                                tag_slug, year_markdown)
+                                year_markdown)
+from generators.pages.urls import tag_slug
 from generators.exports.feed import feed_xml
 from generators.load.snapshots import load_archive
 

@@ -13,7 +13,8 @@ from generators.charts.figures import Chart, Table
 from generators.schema.declarations import packaged
 
 SPECS = packaged().charts
-from generators.exports.files import ARCHIVE_XLSX, SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
+from generators.pages.urls import ALL_DATA_XLSX as ARCHIVE_XLSX
+from generators.exports.files import SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
 from generators.build.pipeline import run
 
 from conftest import DATA

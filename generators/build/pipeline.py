@@ -15,7 +15,7 @@ from .cache import CachedIssue, IssueOutput, PageCache, page_keys
 from ..charts.figures import Chart, build_charts
 from ..compute.history import Correction, History
 from ..pages.data_page import schema_markdown
-from ..exports.files import (SharedStrings, archive_files, archive_markdown, chart_csv, chart_csv_name, dataset_lines, issue_zip,
+from ..exports.files import (SharedStrings, archive_files, archive_markdown, chart_csv, dataset_lines, issue_zip,
                         sheet_parts)
 from ..pages.entities import entity_pages, mention_items, what_it_said
 from ..compute.highlights import week_highlights
@@ -23,7 +23,9 @@ from ..load.snapshots import load_archive
 from ..load.registry import registry_markdown
 from ..schema.model import Archive, Issue, Registry, Snapshot
 from ..schema.snapshot import Declarations
-from ..pages.issue import issue_markdown, issue_path, link_text
+from ..pages.issue import issue_markdown, link_text
+from ..pages.urls import (DATA_PAGE, DATA_ZIP, LATEST, chart_csv_name, entity_folder, issue_folder, issue_path, issue_url,
+                          up)
 
 
 class Outputs(MutableMapping):
@@ -159,12 +161,12 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     pages, site.entity_charts = entity_pages(archive, mentions)
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
-        site.files.update(_chart_files(f"entities/{entity_id}", charts)[1])
+        site.files.update(_chart_files(entity_folder(entity_id), charts)[1])
     whole = archive_files(sheets, shared, archive.datasets)
     site.files.update(whole)
-    site.pages["data.md"] = "\n".join([schema_markdown(archive.datasets), registry_markdown(archive.datasets),
+    site.pages[DATA_PAGE] = "\n".join([schema_markdown(archive.datasets), registry_markdown(archive.datasets),
                                        archive_markdown(list(whole))])
-    site.pages["latest.md"] = latest_markdown(issues[-1])
+    site.pages[LATEST] = latest_markdown(issues[-1])
     site.pages.update(archive_pages(issues))
     site.words = search_words(archive.registry, words)
     return site
@@ -183,14 +185,14 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     previous = archive.snapshots[i - 1].rows if i > 0 else None
     points = week_highlights(snapshot.rows, previous, history, issue.date, archive.registry, datasets)
     site.highlights[issue.slug] = points
-    links, files = _chart_files(f"issues/{issue.slug}", charts)
-    folder = f"issues/{issue.slug}/"
+    links, files = _chart_files(issue_folder(issue), charts)
+    folder = issue_folder(issue) + "/"
     lines = dataset_lines(snapshot, datasets)
-    files[f"{folder}data.zip"] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()}, lines, datasets)
+    files[folder + DATA_ZIP] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()}, lines, datasets)
     prev = archive.issues[i - 1] if i > 0 else None
     sentences = [(h.text, h.quotes_sample) for h in points]
     page = issue_markdown(issue, charts, prev, history.corrected_by(issue.date), sentences,
-                          links, "data.zip", boost=recency_boost(issue.date))
+                          links, DATA_ZIP, boost=recency_boost(issue.date))
     return IssueOutput({issue_path(issue): page}, files,
                        mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry, datasets)),
                        sheet_parts(snapshot, shared, lines, datasets), issue_words(snapshot, datasets))
@@ -210,10 +212,10 @@ def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict
 
 def latest_markdown(issue: Issue) -> str:
     """/latest/ — a URL that never changes and always leads to the newest issue."""
-    target = f"../issues/{issue.slug}/"
+    target = up(1) + issue_url(issue)
     return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n# 最新一期\n\n"
             f'<meta http-equiv="refresh" content="0; url={target}">\n\n'
-            f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}](issues/{issue.slug}.md)。\n")
+            f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}]({issue_path(issue)})。\n")
 
 
 def issue_words(snapshot: Snapshot, datasets: Declarations) -> tuple[str, ...]:

@@ -8,16 +8,17 @@ from email.utils import format_datetime
 from urllib.parse import urljoin
 
 from ..compute.history import Correction
+from ..pages import urls
+from ..pages.urls import FEED_PATH
 from ..schema.model import Issue
 
-FEED_PATH = "feed.xml"
 BEIJING = timezone(timedelta(hours=8))
 ATOM = "http://www.w3.org/2005/Atom"
 
 
 def issue_url(site_url: str, issue: Issue) -> str:
     """An issue's absolute URL (its stable address)."""
-    return urljoin(site_url if site_url.endswith("/") else site_url + "/", f"issues/{issue.slug}/")
+    return urljoin(site_url if site_url.endswith("/") else site_url + "/", urls.issue_url(issue))
 
 
 def pub_date(issue: Issue) -> str:

@@ -20,18 +20,12 @@ from functools import lru_cache
 from ..charts.figures import Chart
 from ..schema.model import Row, Snapshot
 from ..schema.snapshot import Dataset, Declarations
+from ..pages.urls import ALL_DATA_XLSX, all_data_csv
 from ..schema.units import MEMO
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ARCHIVE_DIR = "data/downloads"
-ARCHIVE_XLSX = f"{ARCHIVE_DIR}/suanli-weekly.xlsx"
 FIXED_TIME = datetime(2024, 1, 1)   # ZIP entry times: the same data gives the same bytes
-
-
-def chart_csv_name(chart: Chart) -> str | None:
-    """The CSV file name of a chart, next to its page (None when the chart has no data)."""
-    return f"chart-{chart.number}.csv" if chart.figure["data"] else None
 
 
 def safe_cell(value):
@@ -335,9 +329,9 @@ def archive_files(parts: Sequence[dict[str, SheetPart]], shared: SharedStrings, 
         if not mine:
             continue
         header = ["issue", *(c.name for c in dataset.columns)]
-        files[f"{ARCHIVE_DIR}/{dataset.name}.csv"] = b"".join([(BOM + csv_lines([header])).encode("utf-8"), *(p.csv for p in mine)])
+        files[all_data_csv(dataset)] = b"".join([(BOM + csv_lines([header])).encode("utf-8"), *(p.csv for p in mine)])
         sheets[dataset.name] = b"".join([xlsx_rows([header]).encode("utf-8"), *(p.xml for p in mine)])
-    files[ARCHIVE_XLSX] = archive_xlsx(sheets, shared)
+    files[ALL_DATA_XLSX] = archive_xlsx(sheets, shared)
     return files
 
 

@@ -6,7 +6,6 @@ archive and tag pages are still found by their titles.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from collections import Counter
@@ -17,34 +16,11 @@ from itertools import groupby
 
 
 from ..schema.model import Issue
-from .issue import front_matter, issue_path, rel_link
+from .issue import front_matter
+from .urls import ARCHIVE_INDEX, TAGS_INDEX, issue_path, rel_link, tag_path, year_path
 from ..schema.units import MEMO
 
-ARCHIVE_INDEX = "archive/index.md"
-TAGS_INDEX = "tags/index.md"
 RECENT = 20
-
-
-def year_path(year: int) -> str:
-    """A year page's docs path; its URL is /archive/YYYY/."""
-    return f"archive/{year}.md"
-
-
-MAX_SLUG = 40
-
-
-def tag_slug(tag: str) -> str:
-    """A URL-safe name for a tag: Chinese kept, Latin lower-cased, spaces and punctuation → '-'."""
-    slug = re.sub(r"[^\w\u4e00-\u9fff]+", "-", tag.strip().lower()).strip("-")
-    if len(slug) > MAX_SLUG:
-        # File names are limited to 255 bytes; a long tag keeps a readable prefix and a hash.
-        slug = slug[:MAX_SLUG].rstrip("-") + "-" + hashlib.sha1(tag.encode("utf-8")).hexdigest()[:8]
-    return slug or "tag"
-
-
-def tag_path(tag: str) -> str:
-    """A tag page's docs path; its URL is /tags/<slug>/."""
-    return f"tags/{tag_slug(tag)}.md"
 
 
 BOOST_EPOCH = date(2024, 1, 1)

@@ -17,15 +17,14 @@ import dataclasses
 import string
 from functools import lru_cache
 
-from ..exports.files import chart_csv_name
 from ..charts.figures import Chart, draw, full_history, with_partial
 from ..schema.model import Archive, Entity, Issue, Registry, Row
 from ..load.registry import KIND_LABELS
 from .issue import _text, chart_html, finished_html, front_matter
 from ..schema.snapshot import Dataset, Declarations
 from ..schema.units import CELL, cell
+from .urls import ENTITIES_INDEX, chart_csv_name, entity_path, issue_url, up
 
-INDEX = "entities/index.md"
 TABLE_ROWS = 52
 
 
@@ -34,11 +33,6 @@ def history_key(dataset: Dataset) -> tuple[str, ...]:
     snapshot used): the dataset's key without the entity, or the issue for undated rows."""
     rest = tuple(k for k in dataset.key if k != dataset.entity)
     return rest if dataset.dated and rest else ("issue",)
-
-
-def entity_path(entity: Entity) -> str:
-    """Where an entity's page lives in the docs tree; its URL is /entities/<id>/."""
-    return f"entities/{entity.id}.md"
 
 
 @dataclass
@@ -95,7 +89,7 @@ def _id(registry: Registry, name: str) -> str:
 def mention_items(issue: Issue, said: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """Each mentioned entity's list item linking this issue, labelled with what it said
     (``what_it_said``), as finished HTML for the entity pages (at /entities/<id>/)."""
-    link = f'<a href="../../issues/{issue.slug}/">{issue.date:%Y-%m-%d}：{_text(issue.title)}</a>'
+    link = f'<a href="{up(2)}{issue_url(issue)}">{issue.date:%Y-%m-%d}：{_text(issue.title)}</a>'
     return {entity_id: f"<li>{link}：{_text('；'.join(words))}</li>" for entity_id, words in said.items()}
 
 
@@ -276,7 +270,7 @@ def entity_pages(archive: Archive, mentions: Mapping[date, dict[str, str]] | Non
     pages, charts = {}, {}
     for entity_id, data in histories.items():
         charts[entity_id] = entity_charts(data, archive.datasets)
-    pages[INDEX] = index_markdown(histories)
+    pages[ENTITIES_INDEX] = index_markdown(histories)
     for entity_id, data in histories.items():
         downloads = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
         pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], downloads, archive.datasets)

@@ -17,27 +17,15 @@ from ..charts.figures import Chart, figure_json
 from ..compute.history import Correction
 from ..schema.model import Issue
 from ..schema.units import MEMO
+from .urls import DISCLAIMER, RATINGS, issue_path, rel_link, sibling_issue_url
 
 WEEKDAYS = "一二三四五六日"
-DISCLAIMER = "about/disclaimer.md"
-RATINGS = "about/ratings.md"
 # Finished HTML (a chart block, an entity page's list of issues): the MkDocs plugin lifts it out
 # between these markers so that Python-Markdown and the search indexer do not walk its tags,
 # figure JSON and hundreds of links (see mkdocs_plugin.on_page_markdown). In plain Markdown
 # output the markers are invisible comments.
 HTML_BEGIN, HTML_END = "<!-- wk-html -->", "<!-- /wk-html -->"
 SAMPLE_BADGE = '<span class="wk-sample" title="非真实数据，仅用于演示">示例数据</span>'
-
-
-def issue_path(issue: Issue) -> str:
-    """Where an issue's page lives in the docs tree; its URL is /issues/YYYY-MM-DD/."""
-    return f"issues/{issue.slug}.md"
-
-
-def rel_link(from_path: str, to_path: str) -> str:
-    """A relative Markdown link between two docs-tree paths."""
-    up = from_path.count("/")
-    return "../" * up + to_path
 
 
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
@@ -150,7 +138,7 @@ def _pager(prev: Issue | None, where: str) -> str:
 def _pager_link(issue: Issue | None, rel: str, label: str) -> str:
     if issue is None:
         return f'<span class="wk-pager-{rel} wk-pager-none">{label}：无</span>'
-    href = html.escape(_url_of(issue))
+    href = html.escape(sibling_issue_url(issue))
     return (f'<a class="wk-pager-{rel}" rel="{rel}" href="{href}">{label}：{issue.date:%Y-%m-%d} '
             f"{_text(issue.title)}</a>")
 
@@ -171,11 +159,6 @@ def _corrections(corrections: Sequence[Correction]) -> str:
         lines.append(f"    - {c.published:%Y-%m-%d} 期{_text(c.dataset)}，{_text(c.entity)}（{_text(c.when)}）："
                      f"{_text(c.old)} 更正为 {_text(c.new)}")
     return "\n".join(lines) + "\n"
-
-
-def _url_of(issue: Issue) -> str:
-    # Pages render at /issues/<date>/, so a sibling issue is one level up.
-    return f"../{issue.slug}/"
 
 
 def _narrative(body: str) -> str:
