@@ -40,7 +40,7 @@ def write_tree(data_dir: Path, work: Path) -> dict:
     import plotly.graph_objects as go
 
     from generators.load.snapshots import load_archive
-    from generators.build.pipeline import generate
+    from generators.assemble.pipeline import generate
 
     started = time.perf_counter()
     archive = load_archive(data_dir)

@@ -50,8 +50,8 @@ def child(*args: str) -> tuple[float, float, str]:
 def generate_step(data: str, pages: str, cache: str) -> None:
     """Child: load + generate (with the page cache), write what changed (as the build does); print JSON."""
     from generators.load.snapshots import load_archive
-    from generators.build.pipeline import generate, write
-    from generators.build.cache import PageCache
+    from generators.assemble.pipeline import generate, write
+    from generators.assemble.cache import PageCache
 
     t0 = time.perf_counter()
     archive = load_archive(Path(data))

@@ -88,7 +88,7 @@ def render(data_dir: Path, out_dir: Path, as_of: datetime) -> None:
 
     例：weekly render --out build/md
     """
-    from .build.pipeline import jieba_dictionary, run, write
+    from .assemble.pipeline import jieba_dictionary, run, write
 
     try:
         site = run(data_dir, as_of)

@@ -20,14 +20,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .build.cache import CacheError
+from .assemble.cache import CacheError
 from .errors import DataError
 from .exports.feed import feed_xml
 from .load.snapshots import PREVIEW, now_in_beijing, parse_time
-from .build.pipeline import Site, jieba_dictionary, run, write
+from .assemble.pipeline import Site, jieba_dictionary, run, write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
 from .pages.urls import FEED_PATH, issue_slug
-from .build.search import compact_index
+from .assemble.search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 

@@ -5,9 +5,9 @@ import gc
 
 import pytest
 
-from generators.build.cache import CacheError
+from generators.assemble.cache import CacheError
 from generators.mkdocs_plugin import WeeklyPlugin
-from generators.build.pipeline import WRITTEN, run, write
+from generators.assemble.pipeline import WRITTEN, run, write
 
 from conftest import copy_data
 from test_immutability import NEXT, add_next_week

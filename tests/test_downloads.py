@@ -15,7 +15,7 @@ from generators.schema.declarations import packaged
 SPECS = packaged().charts
 from generators.pages.urls import ALL_DATA_XLSX as ARCHIVE_XLSX
 from generators.exports.files import SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
-from generators.build.pipeline import run
+from generators.assemble.pipeline import run
 
 from conftest import DATA
 

@@ -9,7 +9,7 @@ import threading
 import pandas as pd
 import pytest
 
-from generators.build.pipeline import run
+from generators.assemble.pipeline import run
 
 from conftest import DATA, _Quiet, free_port, search, weekly
 

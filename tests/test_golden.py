@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generators.build.pipeline import run
+from generators.assemble.pipeline import run
 
 from conftest import DATA
 

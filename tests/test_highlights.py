@@ -7,7 +7,7 @@ import pytest
 
 from generators.compute.history import History
 from generators.compute.highlights import round_threshold
-from generators.build.pipeline import run
+from generators.assemble.pipeline import run
 from generators.schema.declarations import packaged
 
 DATASET_BY_NAME = packaged().by_name

@@ -12,7 +12,7 @@ import pytest
 from generators.compute.history import History
 from generators.exports.feed import feed_xml
 from generators.load.snapshots import load_archive
-from generators.build.pipeline import run
+from generators.assemble.pipeline import run
 from generators.pages.issue import link_next
 from generators.schema.declarations import packaged
 

@@ -1,1 +1,0 @@
-"""Sequencing the stages, the per-issue page cache, and the site's search index."""
