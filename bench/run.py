@@ -50,7 +50,8 @@ def child(*args: str) -> tuple[float, float, str]:
 def generate_step(data: str, pages: str, cache: str) -> None:
     """Child: load + generate (with the page cache), write what changed (as the build does); print JSON."""
     from generators.load.snapshots import load_archive
-    from generators.assemble.pipeline import generate, write
+    from generators.assemble.pipeline import generate
+    from generators.assemble.site_files import write
     from generators.assemble.cache import PageCache
 
     t0 = time.perf_counter()

@@ -88,7 +88,9 @@ def render(data_dir: Path, out_dir: Path, as_of: datetime) -> None:
 
     例：weekly render --out build/md
     """
-    from .assemble.pipeline import jieba_dictionary, run, write
+    from .assemble.pipeline import run
+    from .assemble.search import jieba_dictionary
+    from .assemble.site_files import write
 
     try:
         site = run(data_dir, as_of)

@@ -24,10 +24,11 @@ from .assemble.cache import CacheError
 from .errors import DataError
 from .exports.feed import feed_xml
 from .load.snapshots import PREVIEW, now_in_beijing, parse_time
-from .assemble.pipeline import Site, jieba_dictionary, run, write
+from .assemble.pipeline import Site, run
+from .assemble.site_files import write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
 from .pages.urls import FEED_PATH, issue_slug
-from .assemble.search import compact_index
+from .assemble.search import compact_index, jieba_dictionary
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 

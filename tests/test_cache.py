@@ -7,7 +7,8 @@ import pytest
 
 from generators.assemble.cache import CacheError
 from generators.mkdocs_plugin import WeeklyPlugin
-from generators.assemble.pipeline import WRITTEN, run, write
+from generators.assemble.pipeline import run
+from generators.assemble.site_files import WRITTEN, write
 
 from conftest import copy_data
 from test_immutability import NEXT, add_next_week

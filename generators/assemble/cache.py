@@ -9,7 +9,7 @@ every later issue; adding a week re-generates only the new one.
 
 Each entry is two files: a small head (the paths of the issue's pages and files, its items on
 the entity pages, its rows of the whole-archive downloads) that every build reads, and a body
-(the pages and files) read only when the folder being written lacks them (``pipeline.write``).
+(the pages and files) read only when the folder being written lacks them (``site_files.write``).
 """
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ class CachedIssue:
     """An issue's output as the cache holds it. What the rest of the site draws from (its
     entity-page items and whole-archive rows) and the paths of its pages and files are read at
     once; the pages and files themselves only when asked for (``content``), since the folder they
-    were written to usually holds them already (see ``pipeline.write``)."""
+    were written to usually holds them already (see ``site_files.write``)."""
 
     def __init__(self, cache: PageCache, slug: str, key: str, head: dict):
         self.cache, self.slug, self.key = cache, slug, key

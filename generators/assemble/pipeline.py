@@ -2,30 +2,27 @@
 from __future__ import annotations
 
 import gc
-import json
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
-from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from ..pages.browse import archive_pages, recency_boost
+from ..pages.browse import archive_pages, latest_markdown, recency_boost
 from .cache import CachedIssue, IssueOutput, PageCache, page_keys
+from .search import issue_words, search_words
 from ..charts.figures import Chart, build_charts
 from ..compute.history import Correction, History
 from ..pages.data_page import schema_markdown
-from ..exports.files import (SharedStrings, archive_files, archive_markdown, chart_csv, dataset_lines, issue_zip,
+from ..exports.files import (SharedStrings, archive_files, archive_markdown, chart_files, dataset_lines, issue_zip,
                         sheet_parts)
 from ..pages.entities import entity_pages, mention_items, what_it_said
 from ..compute.highlights import week_highlights
 from ..load.snapshots import load_archive
 from ..load.registry import registry_markdown
-from ..schema.model import Archive, Issue, Registry, Snapshot
-from ..schema.snapshot import Declarations
-from ..pages.issue import issue_markdown, link_text
-from ..pages.urls import (DATA_PAGE, DATA_ZIP, LATEST, chart_csv_name, entity_folder, issue_folder, issue_path, issue_url,
-                          up)
+from ..schema.model import Archive, Issue
+from ..pages.issue import issue_markdown
+from ..pages.urls import DATA_PAGE, DATA_ZIP, LATEST, entity_folder, issue_folder, issue_path
 
 
 class Outputs(MutableMapping):
@@ -161,7 +158,7 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     pages, site.entity_charts = entity_pages(archive, mentions)
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
-        site.files.update(_chart_files(entity_folder(entity_id), charts)[1])
+        site.files.update(chart_files(entity_folder(entity_id), charts)[1])
     whole = archive_files(sheets, shared, archive.datasets)
     site.files.update(whole)
     site.pages[DATA_PAGE] = "\n".join([schema_markdown(archive.datasets), registry_markdown(archive.datasets),
@@ -185,7 +182,7 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     previous = archive.snapshots[i - 1].rows if i > 0 else None
     points = week_highlights(snapshot.rows, previous, history, issue.date, archive.registry, datasets)
     site.highlights[issue.slug] = points
-    links, files = _chart_files(issue_folder(issue), charts)
+    links, files = chart_files(issue_folder(issue), charts)
     folder = issue_folder(issue) + "/"
     lines = dataset_lines(snapshot, datasets)
     files[folder + DATA_ZIP] = issue_zip(snapshot, {rel[len(folder):]: blob for rel, blob in files.items()}, lines, datasets)
@@ -196,96 +193,6 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     return IssueOutput({issue_path(issue): page}, files,
                        mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry, datasets)),
                        sheet_parts(snapshot, shared, lines, datasets), issue_words(snapshot, datasets))
-
-
-def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:
-    """Each chart's CSV beside its page (folder/chart-N.csv): chart number → URL relative to the
-    page, and docs path → file bytes."""
-    links, files = {}, {}
-    for chart in charts:
-        name = chart_csv_name(chart)
-        if name:
-            files[f"{folder}/{name}"] = chart_csv(chart)
-            links[chart.number] = name
-    return links, files
-
-
-def latest_markdown(issue: Issue) -> str:
-    """/latest/ — a URL that never changes and always leads to the newest issue."""
-    target = up(1) + issue_url(issue)
-    return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n# 最新一期\n\n"
-            f'<meta http-equiv="refresh" content="0; url={target}">\n\n'
-            f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}]({issue_path(issue)})。\n")
-
-
-def issue_words(snapshot: Snapshot, datasets: Declarations) -> tuple[str, ...]:
-    """The names one issue uses (in its data, its watch lists) and its tags, each once."""
-    words: dict[str, None] = {}
-    for dataset in datasets:
-        if dataset.entity:
-            words.update(dict.fromkeys(map(str, map(itemgetter(dataset.entity), snapshot.rows.get(dataset.name, ())))))
-    for watchlist in snapshot.issue.watchlists:
-        words.update(dict.fromkeys(watchlist.companies))
-    words.update(dict.fromkeys(snapshot.issue.tags))
-    return tuple(words)
-
-
-def search_words(registry: Registry, used: Iterable[tuple[str, ...]]) -> list[str]:
-    """Names that jieba must keep whole: every entity in the registry (aliases too) and every
-    name and tag the issues use (``issue_words`` of each)."""
-    words: set[str] = {n for e in registry.entities for n in e.names}
-    for issue in used:
-        words.update(issue)
-    return sorted(w for w in words if w.strip())
-
-
-WRITTEN = ".weekly-issues.json"     # in a written folder: issue slug → the cache key its files are from
-
-
-def write(site: Site, out: Path) -> tuple[int, int]:
-    """Write the generated pages and download files under ``out`` (plain Markdown, portable to
-    other builders); a file whose content is unchanged is not touched. Returns (files, changed).
-
-    An issue left unread in the page cache is not read at all when ``out`` already holds its
-    files from the same cache key (recorded in ``out/.weekly-issues.json``): a weekly rebuild
-    neither loads nor compares the hundreds of published issues.
-    """
-    stamps_path = out / WRITTEN
-    try:
-        stamps = json.loads(stamps_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        stamps = {}
-    pages = {issue.slug: issue_path(issue) for issue in site.archive.issues}
-    current = {slug: key for slug, key in site.keys.items() if stamps.get(slug) == key and (out / pages[slug]).exists()}
-    if current != stamps:   # forget what is about to be rewritten, so an interrupted write is redone
-        out.mkdir(parents=True, exist_ok=True)
-        stamps_path.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
-    total = changed = 0
-    for outputs in (site.pages, site.files):
-        for rel in outputs:
-            total += 1
-            held = outputs.held(rel)
-            if held is not None and held.slug in current:
-                continue
-            data = outputs[rel]
-            data = data.encode("utf-8") if isinstance(data, str) else data
-            path = out / rel
-            try:
-                if path.read_bytes() == data:
-                    continue
-            except OSError:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            changed += 1
-    if site.keys != current:
-        stamps_path.write_text(json.dumps(site.keys, sort_keys=True), encoding="utf-8")
-    return total, changed
-
-
-def jieba_dictionary(words: list[str]) -> str:
-    """A jieba user dictionary: one word per line with a high frequency so it stays whole."""
-    # jieba entries cannot hold spaces, and it already splits Latin words by itself.
-    return "".join(f"{w} 100000 nz\n" for w in words if " " not in w and not w.isascii())
 
 
 def run(data_dir: Path, as_of: datetime | None = None, cache_dir: Path | None = None, *, freeze: bool = False) -> Site:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from ..charts.figures import Chart
 from ..schema.model import Row, Snapshot
 from ..schema.snapshot import Dataset, Declarations
-from ..pages.urls import ALL_DATA_XLSX, all_data_csv
+from ..pages.urls import ALL_DATA_XLSX, all_data_csv, chart_csv_name
 from ..schema.units import MEMO
 
 BOM = "\ufeff"
@@ -343,3 +343,15 @@ def archive_markdown(files: Sequence[str]) -> str:
     for path in files:
         lines.append(f"- [{path.rsplit('/', 1)[-1]}]({path})")
     return "\n".join(lines) + "\n"
+
+
+def chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:
+    """Each chart's CSV beside its page (folder/chart-N.csv): chart number → URL relative to the
+    page, and docs path → file bytes."""
+    links, files = {}, {}
+    for chart in charts:
+        name = chart_csv_name(chart)
+        if name:
+            files[f"{folder}/{name}"] = chart_csv(chart)
+            links[chart.number] = name
+    return links, files

@@ -16,8 +16,8 @@ from itertools import groupby
 
 
 from ..schema.model import Issue
-from .issue import front_matter
-from .urls import ARCHIVE_INDEX, TAGS_INDEX, issue_path, rel_link, tag_path, year_path
+from .issue import front_matter, link_text
+from .urls import ARCHIVE_INDEX, TAGS_INDEX, issue_path, issue_url, rel_link, tag_path, up, year_path
 from ..schema.units import MEMO
 
 RECENT = 20
@@ -131,3 +131,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 def _md(text: str) -> str:
     """Analyst text inside Markdown: HTML escaped, Markdown punctuation backslash-escaped, one line."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
+
+
+def latest_markdown(issue: Issue) -> str:
+    """/latest/ — a URL that never changes and always leads to the newest issue."""
+    target = up(1) + issue_url(issue)
+    return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n# 最新一期\n\n"
+            f'<meta http-equiv="refresh" content="0; url={target}">\n\n'
+            f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}]({issue_path(issue)})。\n")
