@@ -6,7 +6,9 @@ from html import unescape
 
 import pytest
 
-from generators.charts.figures import DOWN, UP, Chart, Table, build_charts, draw, figure_json, validate
+import plotly.graph_objects as go
+
+from generators.charts.figures import DOWN, UP, Chart, Table, build_charts, draw, figure_json
 from generators.schema.declarations import packaged
 
 SPECS = packaged().charts
@@ -39,7 +41,7 @@ def test_every_chart_of_every_issue_is_a_valid_plotly_figure_without_template(ar
         charts = build_charts(snapshot.issue, frames)
         assert [c.number for c in charts] == list(range(1, 9))
         for chart in charts:
-            validate(chart.figure)
+            go.Figure(chart.figure)      # plotly rejects a figure its schema does not allow
             assert "template" not in chart.figure["layout"]
             assert chart.figure["data"], f"{snapshot.issue.date} chart {chart.number} is empty"
 

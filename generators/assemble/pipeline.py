@@ -1,4 +1,4 @@
-"""Sequences the stages: load → compute → charts → render, returning files to write."""
+"""Sequences the stages: load → compute → charts → pages → exports, returning the site's files (nothing else)."""
 from __future__ import annotations
 
 import gc

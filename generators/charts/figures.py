@@ -1,8 +1,8 @@
-"""Charts stage: rows → compact Plotly figure dicts plus the table each chart shows.
+"""Rows → compact Plotly figure dicts plus the table each chart shows, one function per declared chart kind.
 
 Figures are plain dicts (no per-figure template: theme, fonts and colorway are applied once
 in the browser by ``charts.js``), which keeps chart JSON small and generation well under a
-millisecond per figure. ``validate`` checks a figure against plotly's schema (used by tests).
+millisecond per figure.
 """
 from __future__ import annotations
 
@@ -328,9 +328,3 @@ def figure_json(figure: dict) -> str:
     """Compact JSON for a data attribute."""
     return json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
-
-def validate(figure: dict) -> None:
-    """Raise ValueError if plotly rejects the figure (tests use this on every chart)."""
-    import plotly.graph_objects as go
-
-    go.Figure(figure)

@@ -1,4 +1,4 @@
-"""Compute stage: the history a chart draws, assembled from every snapshot up to an issue.
+"""The history a chart draws, assembled from every snapshot up to an issue, and the corrections found on the way.
 
 The history is the archive itself: a row from a later snapshot supersedes the same key from
 an earlier one (a month's downloads are updated weekly; a correction replaces a value).

@@ -1,4 +1,4 @@
-"""Feed stage: every published issue as an RSS 2.0 document (title, date, lead, absolute link)."""
+"""Every published issue as an RSS 2.0 document (title, date, lead, absolute link)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET

@@ -1,4 +1,4 @@
-"""Data downloads: the CSV behind every chart, each issue's data as one ZIP, the whole archive as CSV and XLSX.
+"""The files readers download: the CSV behind every chart, each issue's data as one ZIP, the whole archive as CSV and XLSX.
 
 Pure: frames in, bytes out. Every CSV is UTF-8 with a BOM, so Excel opens Chinese text
 correctly; a text cell that begins with = + - @ (or a tab or carriage return) is prefixed with

@@ -1,4 +1,4 @@
-"""Narrative against data: a stock move the analyst states in issue.md must match stocks.csv.
+"""Narrative against data: a move the analyst states in issue.md must match the data (a dataset's ``narrative`` column).
 
 The narrative stays the analyst's own; this only reads it. A figure such as ``英伟达+3.54%``
 (a registered name or alias directly followed by a signed percentage) is compared with the

@@ -1,4 +1,4 @@
-"""Load stage: data/ folder → validated ``Archive``, or a ``DataError`` listing every problem.
+"""data/ folder → validated ``Archive``, or a ``DataError`` listing every problem.
 
 Nothing here trusts the files: every cell is parsed by its column's kind, every path is
 checked to stay inside data/, and YAML is read with the safe loader only.

@@ -1,4 +1,4 @@
-"""Archive stage: the browse pages (archive index, year pages, tag pages) as Markdown.
+"""The browse pages (archive index, year pages, tag pages, /latest/) as Markdown.
 
 Every list is newest first and shows each issue's date, linked title and lead. The lists are
 wrapped in ``data-search-exclude`` so the leads are indexed once, on the issues themselves;

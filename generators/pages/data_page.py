@@ -1,4 +1,4 @@
-"""Generated docs pages that describe the data itself (from schema.py, so they cannot drift)."""
+"""The 数据说明 page, generated from the declarations (schema/), so it cannot drift from the checks."""
 from __future__ import annotations
 
 from ..schema.declarations import packaged

@@ -1,4 +1,4 @@
-"""Render stage: an issue and its charts → the Markdown of its page.
+"""An issue and its charts → the Markdown of its page.
 
 Everything the analyst wrote is treated as text, never as HTML: ``<`` is escaped in the
 narrative and every attribute value is HTML-escaped, so a snapshot cannot inject script.

@@ -1,4 +1,4 @@
-"""Scaffold stage for `weekly new`: next week's snapshot files, derived from the latest one.
+"""`weekly new`: next week's snapshot files, derived from the latest one.
 
 Pure functions: they take the seed folder's file texts and return the new folder's file texts;
 the CLI reads and writes the files. The result deliberately fails ``weekly check`` until the
