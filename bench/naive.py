@@ -39,8 +39,8 @@ def write_tree(data_dir: Path, work: Path) -> dict:
     import plotly
     import plotly.graph_objects as go
 
-    from generators.load import load_archive
-    from generators.pipeline import generate
+    from generators.load.snapshots import load_archive
+    from generators.assemble.pipeline import generate
 
     started = time.perf_counter()
     archive = load_archive(data_dir)

@@ -49,9 +49,10 @@ def child(*args: str) -> tuple[float, float, str]:
 
 def generate_step(data: str, pages: str, cache: str) -> None:
     """Child: load + generate (with the page cache), write what changed (as the build does); print JSON."""
-    from generators.load import load_archive
-    from generators.pipeline import generate, write
-    from generators.cache import PageCache
+    from generators.load.snapshots import load_archive
+    from generators.assemble.pipeline import generate
+    from generators.assemble.site_files import write
+    from generators.assemble.cache import PageCache
 
     t0 = time.perf_counter()
     archive = load_archive(Path(data))
@@ -175,8 +176,8 @@ def measure(n: int, work: Path, naive: bool, repeat: int, plus_one: bool = False
     kept: on a shared machine a neighbour's load only ever makes a run slower, so the minimum is
     the estimate that drifts least (every run's time is reported too).
     """
-    from generators.seal import seal
-    from generators.synth import write_archive
+    from generators.load.seal import seal
+    from generators.tools.synth import write_archive
 
     data = work / f"data{n}"
     write_archive(data, n, END)

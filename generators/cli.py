@@ -24,7 +24,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "true")
 
 def _as_of(ctx, param, value: str | None) -> datetime:
     """--as-of 'YYYY-MM-DD HH:MM' (Beijing time); default now."""
-    from .load import now_in_beijing, parse_time
+    from .load.snapshots import now_in_beijing, parse_time
 
     if value is None:
         return now_in_beijing().replace(second=0, microsecond=0)
@@ -72,7 +72,7 @@ def check(data_dir: Path, as_of: datetime) -> None:
 
     例：weekly check --data data
     """
-    from .load import load_archive, not_data
+    from .load.snapshots import load_archive, not_data
 
     for path in not_data(data_dir):
         click.echo(f"注：已忽略 {path}（Excel 锁定文件、缩略图或备份文件，不是数据）")
@@ -83,7 +83,7 @@ def check(data_dir: Path, as_of: datetime) -> None:
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
     for line in _embargoed(archive, as_of):
         click.echo(line)
-    from .lint import warnings
+    from .tools.lint import warnings
     for problem in warnings(archive, data_dir):
         click.echo(f"提醒：{problem}", err=True)
 
@@ -97,7 +97,9 @@ def render(data_dir: Path, out_dir: Path, as_of: datetime) -> None:
 
     例：weekly render --out build/md
     """
-    from .pipeline import jieba_dictionary, run, write
+    from .assemble.pipeline import run
+    from .assemble.search import jieba_dictionary
+    from .assemble.site_files import write
 
     try:
         site = run(data_dir, as_of)
@@ -121,7 +123,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
 
     例：weekly build --site-dir site --as-of "2024-11-22 09:00"
     """
-    from .load import load_archive, public_archive
+    from .load.snapshots import load_archive, public_archive
 
     started = time.perf_counter()
     click.echo("① 校验数据 …")
@@ -135,7 +137,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
         click.echo(line)
     click.echo("② 生成页面并构建网站 …")
     site_dir = site_dir.resolve()
-    from .staging import clean_leftovers, new_staging, swap_into_place
+    from .assemble.staging import clean_leftovers, new_staging, swap_into_place
     clean_leftovers(site_dir)           # folders of builds killed mid-way
     staging = new_staging(site_dir)
     try:
@@ -197,7 +199,7 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .load import PREVIEW
+    from .load.snapshots import PREVIEW
 
     if as_of != PREVIEW:
         as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
@@ -220,8 +222,8 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
     例：weekly new            （下周五）
         weekly new 2024-11-29 --carry
     """
-    from .load import FOLDER_RE
-    from .scaffold import coming_friday, scaffold_files
+    from .load.snapshots import FOLDER_RE
+    from .tools.scaffold import coming_friday, scaffold_files
 
     folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if data_dir.is_dir() else []
     if not folders:
@@ -259,7 +261,7 @@ def seal(data_dir: Path, as_of: datetime) -> None:
 
     例：weekly seal
     """
-    from .load import load_archive
+    from .load.snapshots import load_archive
 
     try:
         load_archive(data_dir)
@@ -276,7 +278,7 @@ def unseal(day: str, data_dir: Path) -> None:
 
     例：weekly unseal 2024-11-08
     """
-    from .seal import unseal as forget
+    from .load.seal import unseal as forget
 
     try:
         target = date.fromisoformat(day)
@@ -289,8 +291,8 @@ def unseal(day: str, data_dir: Path) -> None:
 
 def _seal_published(data_dir: Path, as_of: datetime) -> str:
     """Seal every issue public at ``as_of``; one line saying what was done."""
-    from .load import load_archive
-    from .seal import SEALS_FILE, seal as record
+    from .load.snapshots import load_archive
+    from .load.seal import SEALS_FILE, seal as record
 
     try:
         archive = load_archive(data_dir)
@@ -308,10 +310,17 @@ def _usage(message: str) -> None:
     sys.exit(2)
 
 
+def _dataset_names(*, fetchable: bool = False) -> list[str]:
+    """The declared datasets (those `weekly fetch` can fill, with ``fetchable``), for option choices."""
+    from .schema.declarations import packaged
+
+    return [d.name for d in packaged() if d.fetch or not fetchable]
+
+
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--issue", "day", metavar="DATE", help="导入到哪一期（默认：最新一期）")
-@click.option("--dataset", type=click.Choice(["stocks", "visits", "downloads", "gpu_prices"]),
+@click.option("--dataset", type=click.Choice(_dataset_names()),
               help="文件是哪个数据集（默认：按表头判断）")
 @click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
 @click.option("--ignore-unknown", is_flag=True, help="忽略无法识别的列（默认：列出并拒绝导入）")
@@ -324,10 +333,10 @@ def import_(files: tuple[Path, ...], day: str | None, dataset: str | None, data_
 
     例：weekly import 个股涨跌幅.xlsx 访问量.csv --issue 2024-11-29
     """
-    from .importer import change_table, issue_context, plan_import, registry_block, register as add_entries
-    from .registry import load_registry
+    from .tools.importer import change_table, issue_context, plan_import, registry_block, register as add_entries
+    from .load.registry import load_registry
     from .errors import Problems
-    from .schema import ENTITIES_FILE
+    from .schema.snapshot import ENTITIES_FILE
 
     folder = _issue_folder(data_dir, day)
 
@@ -365,7 +374,7 @@ def import_(files: tuple[Path, ...], day: str | None, dataset: str | None, data_
 
 def _write_checked(data_dir: Path, folder: Path, outputs: dict[Path, str], done: list[str]) -> None:
     """Write the files, run the checks, and put the old files back if the new ones fail them."""
-    from .load import load_archive
+    from .load.snapshots import load_archive
 
     before = {path: path.read_bytes() if path.exists() else None for path in outputs}
     for path, text in outputs.items():
@@ -393,7 +402,7 @@ def _write_checked(data_dir: Path, folder: Path, outputs: dict[Path, str], done:
 
 
 @main.command()
-@click.argument("dataset", type=click.Choice(["stocks"]))
+@click.argument("dataset", type=click.Choice(_dataset_names(fetchable=True)))
 @click.option("--issue", "day", metavar="DATE", help="填哪一期（默认：最新一期）")
 @click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
 @click.option("--allow-short", is_flag=True, help="period.end 休市时用区间内最后一个收盘日（默认：报错）")
@@ -407,14 +416,15 @@ def fetch(dataset: str, day: str | None, data_dir: Path, allow_short: bool) -> N
     """
     import frontmatter
 
-    from .fetch import FetchError, fetch_quotes, filled_rows, load_akshare
-    from .importer import canonical_csv
-    from .load import _as_date
-    from .model import Period
-    from .schema import DATASET_BY_NAME, ISSUE_FILE
+    from .tools.fetch import FetchError, fetch_quotes, filled_rows, load_akshare
+    from .tools.importer import canonical_csv
+    from .load.snapshots import _as_date
+    from .schema.declarations import packaged
+    from .schema.model import Period
+    from .schema.snapshot import ISSUE_FILE
 
     folder = _issue_folder(data_dir, day)
-    target = DATASET_BY_NAME[dataset]
+    target = packaged().by_name[dataset]
     try:
         raw = frontmatter.loads((folder / ISSUE_FILE).read_text(encoding="utf-8-sig")).metadata.get("period") or {}
         period = Period(_as_date(raw.get("start")), _as_date(raw.get("end")))
@@ -445,7 +455,7 @@ def _stock_rows(data_dir: Path, folder: Path, filename: str) -> list[dict]:
     """The issue's stock list (its stocks.csv, else the previous issue's) as text cells."""
     import csv
 
-    from .load import FOLDER_RE
+    from .load.snapshots import FOLDER_RE
 
     candidates = [folder] + sorted((p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)
                                     and p.name < folder.name), reverse=True)[:1]
@@ -467,7 +477,7 @@ def _fail_lines(lines: list[str]) -> None:
 
 def _issue_folder(data_dir: Path, day: str | None) -> Path:
     """data/<DATE>/ for --issue DATE (it must exist), else the latest issue's folder."""
-    from .load import FOLDER_RE
+    from .load.snapshots import FOLDER_RE
 
     folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if data_dir.is_dir() else []
     if day is None:
@@ -494,7 +504,7 @@ def synth(weeks: int, out_dir: Path, end: str, seed: int) -> None:
 
     例：weekly synth --weeks 520 --out /tmp/synth520
     """
-    from .synth import write_archive
+    from .tools.synth import write_archive
 
     try:
         end_day = date.fromisoformat(end)
@@ -502,7 +512,10 @@ def synth(weeks: int, out_dir: Path, end: str, seed: int) -> None:
         raise click.BadParameter("应为 YYYY-MM-DD", param_hint="--end")
     if end_day.weekday() != 4:
         raise click.BadParameter("应为周五", param_hint="--end")
-    folders = write_archive(out_dir, weeks, end_day, seed)
+    try:
+        folders = write_archive(out_dir, weeks, end_day, seed)
+    except DataError as exc:
+        _fail_data(exc)
     click.echo(f"已写出 {len(folders)} 期到 {out_dir}")
 
 

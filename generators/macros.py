@@ -1,7 +1,7 @@
 """mkdocs-macros module: what hand-written pages (home, about) may embed from the data."""
 from __future__ import annotations
 
-from .render import chart_html, link_text
+from .pages.issue import chart_html, link_text
 
 
 def define_env(env) -> None:

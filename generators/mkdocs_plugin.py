@@ -21,15 +21,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .cache import CacheError
+from .assemble.cache import CacheError
 from .errors import DataError
-from .feed import FEED_PATH, feed_xml
-from .load import PREVIEW, now_in_beijing, parse_time
-from .pipeline import Site, jieba_dictionary, run, write
-from .render import HTML_BEGIN, HTML_END, link_next
+from .exports.feed import feed_xml
+from .load.snapshots import PREVIEW, now_in_beijing, parse_time
+from .assemble.pipeline import Site, run
+from .assemble.site_files import write
+from .pages.issue import HTML_BEGIN, HTML_END, link_next
+from .pages.urls import FEED_PATH, issue_slug
+from .assemble.search import compact_index, jieba_dictionary
 from .sanitize import clean_html
-from .search import compact_index
-from .staging import acquire, cache_lock
+from .assemble.staging import acquire, cache_lock
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 
@@ -163,9 +165,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             # Generated pages carry analyst text: nothing but the allow-list reaches the reader
             # (the lifted chart blocks are put back after this, in on_post_page).
             html = clean_html(html)
-        if rel.startswith("issues/") and rel.endswith(".md"):
-            return link_next(html, self.site.issue_after(rel[len("issues/"):-len(".md")]))
-        return html
+        slug = issue_slug(rel)
+        return html if slug is None else link_next(html, self.site.issue_after(slug))
 
     def _feed_file(self, config) -> File:
         """feed.xml at the site root, with absolute links built from site_url."""

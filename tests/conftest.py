@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generators.seal import SEALS_FILE
+from generators.load.seal import SEALS_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -11,10 +11,11 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 
-from generators.archive import (RECENT, archive_index_markdown, archive_pages, issue_list, recency_boost,
-                                tag_slug, year_markdown)
-from generators.feed import feed_xml
-from generators.load import load_archive
+from generators.pages.browse import (RECENT, archive_index_markdown, archive_pages, issue_list, recency_boost,
+                                year_markdown)
+from generators.pages.urls import tag_slug
+from generators.exports.feed import feed_xml
+from generators.load.snapshots import load_archive
 
 from conftest import DATA
 

@@ -5,9 +5,10 @@ import gc
 
 import pytest
 
-from generators.cache import CacheError
+from generators.assemble.cache import CacheError
 from generators.mkdocs_plugin import WeeklyPlugin
-from generators.pipeline import WRITTEN, run, write
+from generators.assemble.pipeline import run
+from generators.assemble.site_files import WRITTEN, write
 
 from conftest import copy_data
 from test_immutability import NEXT, add_next_week

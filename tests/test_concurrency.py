@@ -97,7 +97,7 @@ def test_two_builds_at_once_into_one_site_dir_equal_a_single_build(tmp_path):
 def test_two_writers_putting_the_same_issue_into_one_cache_both_succeed_and_leave_it_whole(tmp_path):
     import threading
 
-    from generators.cache import IssueOutput, PageCache
+    from generators.assemble.cache import IssueOutput, PageCache
 
     folder = tmp_path / "pages"
     output = IssueOutput({"issues/2024-11-22.md": "x" * 200_000}, {"issues/2024-11-22/chart-1.csv": b"y" * 200_000})

@@ -324,7 +324,7 @@ def test_check_accepts_unusual_but_valid_input(mutation, tmp_path, runner):
 
 
 def test_bom_crlf_and_full_width_punctuation_are_normalised_not_kept(tmp_path):
-    from generators.load import load_archive
+    from generators.load.snapshots import load_archive
 
     data = base_archive(tmp_path)
     ACCEPTED["bom_in_every_csv"](data)
@@ -338,7 +338,7 @@ def test_bom_crlf_and_full_width_punctuation_are_normalised_not_kept(tmp_path):
 
 
 def test_the_data_page_says_which_unusual_inputs_are_accepted_and_which_rejected():
-    from generators.docs_pages import schema_markdown
+    from generators.pages.data_page import schema_markdown
 
     page = schema_markdown()
     section = page[page.index("## 接受与拒绝的输入"):page.index("## 图表代号")]

@@ -9,9 +9,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from generators.charts import SPECS, Chart, Table
-from generators.downloads import ARCHIVE_XLSX, SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
-from generators.pipeline import run
+from generators.charts.figures import Chart, Table
+from generators.schema.declarations import packaged
+
+SPECS = packaged().charts
+from generators.pages.urls import ALL_DATA_XLSX as ARCHIVE_XLSX
+from generators.exports.files import SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
+from generators.assemble.pipeline import run
 
 from conftest import DATA
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_data, weekly
-from generators.load import load_archive, parse_time
-from generators.model import BEIJING
+from generators.load.snapshots import load_archive, parse_time
+from generators.schema.model import BEIJING
 
 EMBARGOED = "2024-11-29"
 DRAFT = "2024-12-06"
@@ -168,10 +168,11 @@ def test_check_rejects_a_malformed_publish_at_and_draft(tmp_path):
                     encoding="utf-8")
     result = weekly("check", "--data", str(data))
     assert result.returncode == 1
+    line = path.read_text(encoding="utf-8").splitlines().index("publish_at: 周五上午") + 1
     assert result.stderr.splitlines()[:2] == [
-        "data/2024-11-22/issue.md: front matter 'publish_at' 应为北京时间 YYYY-MM-DD HH:MM，实际为 '周五上午'"
+        f"data/2024-11-22/issue.md:{line}: front matter 'publish_at' 应为北京时间 YYYY-MM-DD HH:MM，实际为 '周五上午'"
         "（提示：写作 publish_at: \"2024-11-22 09:00\"；带时区时写作 ISO 8601，如 2024-11-22T01:00:00Z）",
-        "data/2024-11-22/issue.md: front matter 'draft' 应为 true 或 false，实际为 '是'",
+        f"data/2024-11-22/issue.md:{line + 1}: front matter 'draft' 应为 true 或 false，实际为 '是'",
     ]
 
 
@@ -188,7 +189,7 @@ def test_as_of_must_be_a_beijing_time_to_the_minute(tmp_path):
 
 
 def test_the_data_page_documents_publish_at_and_draft():
-    from generators.docs_pages import schema_markdown
+    from generators.pages.data_page import schema_markdown
 
     page = schema_markdown()
     assert "| `publish_at` | 时间 YYYY-MM-DD HH:MM | 否 |" in page

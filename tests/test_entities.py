@@ -9,8 +9,7 @@ import threading
 import pandas as pd
 import pytest
 
-from generators.pipeline import run
-from generators.registry import NAME_COLUMNS
+from generators.assemble.pipeline import run
 
 from conftest import DATA, _Quiet, free_port, search, weekly
 
@@ -25,7 +24,7 @@ def stacked(dataset: str) -> pd.DataFrame:
 
 
 def names_in_data() -> set[str]:
-    return {name for dataset, column in NAME_COLUMNS.items() for name in stacked(dataset)[column]}
+    return {name for dataset in ARCHIVE.datasets if dataset.entity for name in stacked(dataset.name)[dataset.entity]}
 
 
 def series(chart, name=None) -> dict:

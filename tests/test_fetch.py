@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from conftest import copy_data
 from generators.cli import main
-from generators.fetch import fetch_quotes, FetchError, quote_from_bars
-from generators.model import Period
+from generators.tools.fetch import fetch_quotes, FetchError, quote_from_bars
+from generators.schema.model import Period
 
 pytestmark = pytest.mark.disable_socket
 ISSUE = "2024-11-22"          # period 2024-11-18 (Mon) – 2024-11-20 (Wed)

@@ -12,10 +12,13 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generators.downloads import csv_lines, safe_cell
+from generators.exports.files import csv_lines, safe_cell
 from generators.errors import DataError, Problems
-from generators.load import load_snapshot
-from generators.schema import DATASETS, ISSUE_FIELD_NAMES
+from generators.load.snapshots import load_snapshot
+from generators.schema.declarations import packaged
+from generators.schema.snapshot import ISSUE_FIELD_NAMES
+
+DATASETS = packaged().datasets
 
 from conftest import DATA
 
@@ -106,7 +109,7 @@ def test_any_front_matter_text_loads_or_raises_a_data_error(front, body):
 def test_generated_front_matter_reads_back_as_the_escaped_text_for_any_title(title, description):
     import html
 
-    from generators.render import front_matter
+    from generators.pages.issue import front_matter
 
     meta = yaml.safe_load(front_matter(title, description, issue_date=SEED, search={"boost": 1.02}).split("---\n")[1])
     assert meta == {"title": html.escape(title, quote=True), "description": html.escape(description, quote=True),

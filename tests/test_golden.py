@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generators.pipeline import run
+from generators.assemble.pipeline import run
 
 from conftest import DATA
 

@@ -5,11 +5,13 @@ import re
 
 import pytest
 
-from generators.compute import History
-from generators.highlights import round_threshold
-from generators.pipeline import run
-from generators.schema import DATASET_BY_NAME
-from generators.units import pct, plain, wan
+from generators.compute.history import History
+from generators.compute.highlights import round_threshold
+from generators.assemble.pipeline import run
+from generators.schema.declarations import packaged
+
+DATASET_BY_NAME = packaged().by_name
+from generators.schema.units import pct, plain, wan
 
 from conftest import DATA
 
@@ -79,7 +81,7 @@ def test_highlights_quoting_sample_rows_are_badged_and_real_ones_are_not():
 
 
 def test_record_maxima_follow_a_restated_week_as_a_full_scan_does(tmp_path):
-    from generators.load import load_archive
+    from generators.load.snapshots import load_archive
 
     from conftest import copy_data
     from test_immutability import add_next_week, restate_chatgpt_week

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from generators.compute import CORRECTABLE, History
-from generators.feed import feed_xml
-from generators.load import load_archive
-from generators.pipeline import run
-from generators.render import link_next
-from generators.schema import DATASET_BY_NAME
+from generators.compute.history import History
+from generators.exports.feed import feed_xml
+from generators.load.snapshots import load_archive
+from generators.assemble.pipeline import run
+from generators.pages.issue import link_next
+from generators.schema.declarations import packaged
+
+DATASET_BY_NAME = packaged().by_name
 
 from conftest import copy_data
 
@@ -103,13 +105,16 @@ def test_corrections_found_while_replaying_equal_a_scan_of_each_keys_previous_va
     restate_chatgpt_week(add_next_week(data), 91200)
     archive = load_archive(data)
     expected: dict = {}
-    for name, value in CORRECTABLE.items():
+    for dataset in archive.datasets:
+        name, value = dataset.name, dataset.correctable
+        if not value:
+            continue
         last: dict = {}
         for snapshot in archive.snapshots:
             for row in snapshot.rows.get(name, ()):
                 key = tuple(row[k] for k in DATASET_BY_NAME[name].key)
                 old, last[key] = last.get(key), row
-                if old is not None and old[value] != row[value] and (name != "downloads" or old["complete"]):
+                if old is not None and old[value] != row[value] and (not dataset.complete or old[dataset.complete]):
                     expected.setdefault(row["issue"], []).append(
                         (DATASET_BY_NAME[name].title, old[value], row[value], old["issue"]))
     found = History(archive).corrections(archive.issues[-1].date)

@@ -16,7 +16,8 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, copy_data
-from generators.importer import CellError, parse_date, parse_month, parse_number, row_ranges
+from generators.errors import row_ranges
+from generators.tools.importer import CellError, parse_date, parse_month, parse_number
 
 ISSUE = "2024-11-22"
 

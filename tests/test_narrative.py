@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA, copy_data, weekly
-from generators.consistency import contradictions
-from generators.load import load_archive
+from generators.load.narrative import contradictions
+from generators.load.snapshots import load_archive
 
 SEED = "2024-11-22"
 ARCHIVE = load_archive(DATA)
@@ -13,7 +13,7 @@ SNAPSHOT = next(s for s in ARCHIVE.snapshots if str(s.issue.date) == SEED)
 
 
 def found(text: str) -> list[str]:
-    return [c.message for c in contradictions(text, SNAPSHOT.rows, ARCHIVE.registry)]
+    return [c.message for c in contradictions(text, SNAPSHOT.rows, ARCHIVE.registry, ARCHIVE.datasets)]
 
 
 @pytest.mark.parametrize("text", [

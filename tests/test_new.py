@@ -7,8 +7,12 @@ import frontmatter
 import pytest
 
 from conftest import copy_data, weekly
-from generators.scaffold import coming_friday, narrative_template, scaffold_table
-from generators.schema import STOCKS, VISITS, DOWNLOADS
+from generators.tools.scaffold import coming_friday, narrative_template, scaffold_table
+from generators.schema.declarations import packaged
+
+DATASET_BY_NAME = packaged().by_name
+
+STOCKS, VISITS, DOWNLOADS = (DATASET_BY_NAME[n] for n in ("stocks", "visits", "downloads"))
 
 
 @pytest.mark.parametrize("latest, expected", [

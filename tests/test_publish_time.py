@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from conftest import copy_data
-from generators.feed import feed_xml
-from generators.load import load_archive, parse_time
-from generators.model import BEIJING
+from generators.exports.feed import feed_xml
+from generators.load.snapshots import load_archive, parse_time
+from generators.schema.model import BEIJING
 
 
 def with_publish_at(data, line: str) -> None:

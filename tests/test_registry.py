@@ -4,8 +4,8 @@ from __future__ import annotations
 from conftest import DATA, copy_data, weekly
 from test_check import SEED, edit, run_check
 
-from generators.consistency import stated_moves
-from generators.load import load_archive
+from generators.load.narrative import stated_moves
+from generators.load.snapshots import load_archive
 
 
 def test_check_names_an_unknown_name_with_file_row_column_and_the_closest_entry(tmp_path):

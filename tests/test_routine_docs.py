@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, copy_data, weekly
 from generators.cli import main
-from generators.schema import ISSUE_FIELD_NAMES, PUBLISH_HOUR, PUBLISH_WEEKDAY
+from generators.schema.snapshot import ISSUE_FIELD_NAMES, PUBLISH_HOUR, PUBLISH_WEEKDAY
 
 PAGE = ROOT / "docs" / "maintainers" / "weekly-routine.md"
 TEXT = PAGE.read_text(encoding="utf-8")
@@ -111,6 +111,6 @@ def test_the_routine_pages_preview_address_is_where_serve_serves():
 
 def test_the_routine_page_asks_for_new_names_to_be_registered_and_chart_notes_to_be_added():
     assert "data/entities.yaml" in TEXT and "登记" in TEXT
-    new_issue = (ROOT / "generators" / "scaffold.py").read_text(encoding="utf-8")
+    new_issue = (ROOT / "generators" / "tools" / "scaffold.py").read_text(encoding="utf-8")
     if "chart_notes" not in new_issue:       # weekly new does not carry chart_notes: the page must say to add them
         assert "不会从上一期带过来" in TEXT and "chart_notes:" in TEXT

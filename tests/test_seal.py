@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import subprocess
 
-from generators.seal import SEALS_FILE
+from generators.load.seal import SEALS_FILE
 
 from conftest import DATA, copy_data, weekly
 

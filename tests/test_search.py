@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from generators.load import load_archive
+from generators.load.snapshots import load_archive
 
 from conftest import DATA, type_like_a_person
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from generators.load import load_archive
-from generators.synth import write_archive
+from generators.load.snapshots import load_archive
+from generators.tools.synth import write_archive
 
 
 def test_ten_synthetic_years_keep_every_price_visit_and_download_positive_and_plausible(tmp_path):

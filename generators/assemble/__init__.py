@@ -1,0 +1,1 @@
+"""Assembling the site: sequencing the stages, the per-issue page cache, the search index."""
