@@ -46,6 +46,18 @@ def _embargoed(archive, as_of: datetime) -> list[str]:
     return lines
 
 
+def _check_links(archive, data_dir: Path, config_file: Path) -> None:
+    """Narrative links and images MkDocs could not resolve, as located data errors (the docs
+    folder beside mkdocs.yml holds the hand-written pages they may point at)."""
+    from .links import link_problems
+
+    docs_dir = Path(config_file).parent / "docs"
+    if docs_dir.is_dir():
+        problems = link_problems(archive, data_dir, docs_dir)
+        if problems:
+            raise DataError(problems)
+
+
 def _fail_data(exc: DataError) -> None:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
@@ -71,6 +83,7 @@ def check(data_dir: Path, as_of: datetime) -> None:
 
     try:
         archive = load_archive(data_dir)
+        _check_links(archive, data_dir, Path("mkdocs.yml"))
     except DataError as exc:
         _fail_data(exc)
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
@@ -121,6 +134,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
     try:
         archive = load_archive(data_dir)
         public_archive(archive, as_of, data_dir)
+        _check_links(archive, data_dir, config_file)
     except DataError as exc:
         _fail_data(exc)
     click.echo(f"   {len(archive.snapshots)} 期数据通过校验；按 {as_of:%Y-%m-%d %H:%M}（北京时间）构建")
