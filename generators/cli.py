@@ -65,7 +65,24 @@ def _fail_data(exc: DataError) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneMessage(click.Group):
+    """Every failure an analyst's files or folders can cause ends as one located line and exit 1,
+    not a traceback: an unreadable, unwritable or misplaced file, or text that is not UTF-8."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = exc.filename or ""
+            click.echo(f"{where}: 无法读写：{exc.strerror or exc}" if where else f"无法读写：{exc}", err=True)
+        except UnicodeDecodeError as exc:
+            click.echo(f"不是 UTF-8 编码的文本：{exc.reason}（请另存为 UTF-8）", err=True)
+        except DataError as exc:
+            _fail_data(exc)
+        sys.exit(1)
+
+
+@click.group(cls=_OneMessage, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """算力周跟踪：把 data/ 下的每周数据快照生成为可检索的网站。"""
 
@@ -208,12 +225,32 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
 
     if as_of != PREVIEW:
         as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
+    _check_port(dev_addr)           # before the first build, not after it
     os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
     os.environ["WEEKLY_AS_OF"] = as_of
     _show_mkdocs_messages(logging.INFO)      # "Serving on http://…/suanli-weekly/", rebuilds, warnings
     for chatty in ("mkdocs.plugins.mkdocs_macros", "mkdocs.structure.nav"):   # module lists; issues not in nav
         logging.getLogger(chatty).setLevel(logging.WARNING)
     mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+
+
+def _check_port(dev_addr: str) -> None:
+    """Exit 1 with one line when the preview address is taken (or malformed)."""
+    import socket
+
+    host, _, port = dev_addr.rpartition(":")
+    try:
+        number = int(port)
+    except ValueError:
+        _usage(f"--dev-addr 应为 主机:端口，如 127.0.0.1:8000，实际为 {dev_addr!r}")
+    with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)    # as the preview server does
+        try:
+            sock.bind((host.strip("[]") or "127.0.0.1", number))
+        except OSError as exc:
+            click.echo(f"无法在 {dev_addr} 上预览：{exc.strerror or exc}（端口已被占用？换一个：weekly serve --dev-addr 127.0.0.1:8001）",
+                       err=True)
+            sys.exit(1)
 
 
 @main.command()
@@ -247,7 +284,13 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
         _usage(f"{folder} 已存在，不会覆盖。要重新生成，请先删除或改名该文件夹。")
     if target <= seed_day:
         _usage(f"新一期的日期 {target} 应晚于最新一期 {seed_day}")
-    seed_files = {p.name: p.read_text(encoding="utf-8-sig") for p in sorted(seed.iterdir()) if p.is_file()}
+    seed_files = {}
+    for path in sorted(p for p in seed.iterdir() if p.is_file()):
+        try:
+            seed_files[path.name] = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            click.echo(f"{path}: 不是 UTF-8 编码，无法作为新一期的模板（请另存为 UTF-8 后重试）", err=True)
+            sys.exit(1)
     files = scaffold_files(seed_files, seed_day, target, carry)
     sealed = _seal_published(data_dir, _as_of(None, None, None))
     folder.mkdir()
