@@ -5,6 +5,7 @@ A strict build stops on them with MkDocs' own English warning, which names no is
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from pathlib import Path
@@ -58,9 +59,11 @@ def _problems(text: str, shown: str, here: str, pages: set[str], docs_dir: Path)
 
 
 def _unresolved(target: str, image: bool, here: str, pages: set[str], docs_dir: Path, anchors: set[str]) -> str | None:
+    if re.match(r"[a-z][a-z0-9+.-]*:", re.sub(r"[\x00-\x20]", "", html.unescape(target)), re.I):
+        return None         # web addresses (any other scheme, encoded or not, is made a dead link by render)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
-        return None         # web addresses (any other scheme is made a dead link by render)
+        return None
     if not parts.path:
         fragment = unquote(parts.fragment)
         return None if not fragment or fragment in anchors else f"指向本页不存在的锚点 #{fragment}"
