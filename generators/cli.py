@@ -49,6 +49,18 @@ def _embargoed(archive, as_of: datetime) -> list[str]:
     return lines
 
 
+def _check_links(archive, data_dir: Path, config_file: Path) -> None:
+    """Narrative links and images MkDocs could not resolve, as located data errors (the docs
+    folder beside mkdocs.yml holds the hand-written pages they may point at)."""
+    from .tools.links import link_problems
+
+    docs_dir = Path(config_file).parent / "docs"
+    if docs_dir.is_dir():
+        problems = link_problems(archive, data_dir, docs_dir)
+        if problems:
+            raise DataError(problems)
+
+
 def _fail_data(exc: DataError) -> None:
     from .errors import grouped
 
@@ -58,7 +70,24 @@ def _fail_data(exc: DataError) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneMessage(click.Group):
+    """Every failure an analyst's files or folders can cause ends as one located line and exit 1,
+    not a traceback: an unreadable, unwritable or misplaced file, or text that is not UTF-8."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = exc.filename or ""
+            click.echo(f"{where}: 无法读写：{exc.strerror or exc}" if where else f"无法读写：{exc}", err=True)
+        except UnicodeDecodeError as exc:
+            click.echo(f"不是 UTF-8 编码的文本：{exc.reason}（请另存为 UTF-8）", err=True)
+        except DataError as exc:
+            _fail_data(exc)
+        sys.exit(1)
+
+
+@click.group(cls=_OneMessage, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """算力周跟踪：把 data/ 下的每周数据快照生成为可检索的网站。"""
 
@@ -78,6 +107,7 @@ def check(data_dir: Path, as_of: datetime) -> None:
         click.echo(f"注：已忽略 {path}（Excel 锁定文件、缩略图或备份文件，不是数据）")
     try:
         archive = load_archive(data_dir)
+        _check_links(archive, data_dir, Path("mkdocs.yml"))
     except DataError as exc:
         _fail_data(exc)
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
@@ -130,6 +160,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
     try:
         archive = load_archive(data_dir)
         public_archive(archive, as_of, data_dir)
+        _check_links(archive, data_dir, config_file)
     except DataError as exc:
         _fail_data(exc)
     click.echo(f"   {len(archive.snapshots)} 期数据通过校验；按 {as_of:%Y-%m-%d %H:%M}（北京时间）构建")
@@ -203,12 +234,32 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
 
     if as_of != PREVIEW:
         as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
+    _check_port(dev_addr)           # before the first build, not after it
     os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
     os.environ["WEEKLY_AS_OF"] = as_of
     _show_mkdocs_messages(logging.INFO)      # "Serving on http://…/suanli-weekly/", rebuilds, warnings
     for chatty in ("mkdocs.plugins.mkdocs_macros", "mkdocs.structure.nav"):   # module lists; issues not in nav
         logging.getLogger(chatty).setLevel(logging.WARNING)
     mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+
+
+def _check_port(dev_addr: str) -> None:
+    """Exit 1 with one line when the preview address is taken (or malformed)."""
+    import socket
+
+    host, _, port = dev_addr.rpartition(":")
+    try:
+        number = int(port)
+    except ValueError:
+        _usage(f"--dev-addr 应为 主机:端口，如 127.0.0.1:8000，实际为 {dev_addr!r}")
+    with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)    # as the preview server does
+        try:
+            sock.bind((host.strip("[]") or "127.0.0.1", number))
+        except OSError as exc:
+            click.echo(f"无法在 {dev_addr} 上预览：{exc.strerror or exc}（端口已被占用？换一个：weekly serve --dev-addr 127.0.0.1:8001）",
+                       err=True)
+            sys.exit(1)
 
 
 @main.command()
@@ -242,7 +293,13 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
         _usage(f"{folder} 已存在，不会覆盖。要重新生成，请先删除或改名该文件夹。")
     if target <= seed_day:
         _usage(f"新一期的日期 {target} 应晚于最新一期 {seed_day}")
-    seed_files = {p.name: p.read_text(encoding="utf-8-sig") for p in sorted(seed.iterdir()) if p.is_file()}
+    seed_files = {}
+    for path in sorted(p for p in seed.iterdir() if p.is_file()):
+        try:
+            seed_files[path.name] = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            click.echo(f"{path}: 不是 UTF-8 编码，无法作为新一期的模板（请另存为 UTF-8 后重试）", err=True)
+            sys.exit(1)
     files = scaffold_files(seed_files, seed_day, target, carry)
     sealed = _seal_published(data_dir, _as_of(None, None, None))
     folder.mkdir()

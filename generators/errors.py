@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,23 +66,58 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+# At most this many messages of one kind per file (a million bad rows would print a million
+# lines); the rest are counted in one closing line.
+MAX_PER_KIND = 20
+_VARYING = re.compile(r"'[^']*'|“[^”]*”|\d[\d.,:\-]*")
+
+
 class Problems:
     """Collects problems during validation; ``raise_if_any`` ends the stage."""
 
     def __init__(self, root: Path):
         self.root = root
         self.items: list[Problem] = []
+        self._kinds: dict[tuple, int] = {}       # (file, column, message less its values) → how many
+        self._rels: dict[Path, str] = {}
 
     def rel(self, path: Path) -> str:
-        try:
-            return str(Path(self.root.name) / path.relative_to(self.root))
-        except ValueError:
-            return str(path)
+        shown = self._rels.get(path)
+        if shown is None:       # memoised: a bad file adds a problem per row
+            try:
+                shown = str(Path(self.root.name) / path.relative_to(self.root))
+            except ValueError:
+                shown = str(path)
+            self._rels[path] = shown
+        return shown
 
     def add(self, path: Path, message: str, *, line: int | None = None,
-            column: str | None = None, hint: str | None = None) -> None:
-        self.items.append(Problem(self.rel(path), message, line, column, hint))
+            column: str | None = None, hint: str | Callable[[], str] | None = None) -> None:
+        """Record a problem; past ``MAX_PER_KIND`` of its kind in its file, only count it.
+
+        ``hint`` may be a function, called only for a problem that is listed (a costly suggestion).
+        """
+        rel = self.rel(path)
+        kind = (rel, column, _VARYING.sub("…", message))
+        seen = self._kinds[kind] = self._kinds.get(kind, 0) + 1
+        if seen > MAX_PER_KIND:
+            if seen == MAX_PER_KIND + 1:    # keeps ``len(items)`` growing for callers that compare it
+                self.items.append(Problem(rel, "", None, column, kind[2]))   # placeholder: see finished()
+            return
+        self.items.append(Problem(rel, message, line, column, hint() if callable(hint) else hint))
+
+    def finished(self) -> list[Problem]:
+        """The problems as listed: each capped kind ends with how many more there are."""
+        out = []
+        for problem in self.items:
+            if problem.message:
+                out.append(problem)
+                continue
+            count = self._kinds[(problem.path, problem.column, problem.hint)] - MAX_PER_KIND
+            out.append(Problem(problem.path, f"同类问题另有 {count} 处未逐条列出（每类只列前 {MAX_PER_KIND} 处）",
+                               None, problem.column, "修正上面列出的问题后再运行 weekly check"))
+        return out
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise DataError(self.items)
+            raise DataError(self.finished())

@@ -67,3 +67,74 @@ def test_check_reports_two_spellings_of_one_tag_url_with_both(tmp_path):
     assert "'scaling-law'" in line and "'Scaling Law'" in line and "tags/scaling-law/" in line, line
     assert line.startswith("data/2024-11-22/issue.md:")
     assert "Traceback" not in result.stderr
+
+
+def test_a_dataset_the_previous_issue_had_is_an_error_when_missing_unless_declared_absent(tmp_path):
+    data = copy_data(tmp_path)
+    (data / SEED / "visits.csv").unlink()
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 1
+    assert ("data/2024-11-22/visits.csv: 缺少 visits.csv（网站访问量）：上一期 2024-11-15 有这份数据"
+            "（提示：补上本周的 visits.csv；本周确实没有时，在 issue.md 的 front matter 写 absent: [visits]）") in result.stderr
+    replace_in(data / SEED / "issue.md", "sample: false\n", "sample: false\nabsent: [visits]\n")
+    assert weekly("check", "--data", str(data)).returncode == 0
+
+
+def test_a_million_bad_rows_print_twenty_messages_per_problem_and_a_count(tmp_path):
+    data = copy_data(tmp_path)
+    rows = "".join(f"ChatGPT,text,海外,2024-11-08,n/a{n},true\n" for n in range(5000))
+    (data / SEED / "visits.csv").write_text("product,category,region,week,visits,sample\n" + rows, encoding="utf-8")
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    numbers = [l for l in lines if "列 'visits'：应为数字" in l]
+    assert len(numbers) == 20 and numbers[0].startswith("data/2024-11-22/visits.csv:2: ")
+    assert "data/2024-11-22/visits.csv: 列 'visits'：同类问题另有 4980 处未逐条列出（每类只列前 20 处）" \
+           "（提示：修正上面列出的问题后再运行 weekly check）" in lines
+    assert len(lines) < 50
+
+
+def test_a_file_above_the_size_limit_is_refused_unread(tmp_path):
+    data = copy_data(tmp_path)
+    with (data / SEED / "visits.csv").open("ab") as f:
+        f.truncate(65 * 2**20)      # sparse: nothing is written, so nothing need be read
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 1
+    assert "data/2024-11-22/visits.csv: 文件过大（65.0 MB），超过上限 64 MB，未读取" in result.stderr
+
+
+def test_check_finds_narrative_links_and_images_mkdocs_cannot_resolve_with_their_lines(tmp_path):
+    data = copy_data(tmp_path)
+    issue = data / SEED / "issue.md"
+    good = ("见[免责声明](../about/disclaimer.md)、[英伟达](../entities/nvidia.md)、[上期](2024-11-15.md)、"
+            "[官网](https://example.com/a)、[Scaling](#scaling-law)。\n\n## Scaling Law\n\n")
+    bad = "见[下文](#不存在的小节)。\n\n![示意图](images/fig.png)\n\n[参考][r]\n\n[r]: ../missing.md\n\n"
+    replace_in(issue, "## 大模型跟踪\n", good + bad + "## 大模型跟踪\n")
+    lines = issue.read_text(encoding="utf-8").split("\n")
+    at = {needle: lines.index(next(l for l in lines if needle in l)) + 1 for needle in ("#不存在", "images/fig", "[r]:")}
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 1, result.stdout
+    errors = [l for l in result.stderr.splitlines() if "链接" in l or "图片" in l]
+    assert errors == [
+        f"data/2024-11-22/issue.md:{at['#不存在']}: 链接 '#不存在的小节' 指向本页不存在的锚点 #不存在的小节"
+        "（提示：用完整的 https:// 网址，或指向本站页面的相对链接（如 ../about/disclaimer.md））",
+        f"data/2024-11-22/issue.md:{at['images/fig']}: 图片 'images/fig.png' 指向的文件不在网站中"
+        "（提示：用完整的 https:// 网址，或指向本站页面的相对链接（如 ../about/disclaimer.md））",
+        f"data/2024-11-22/issue.md:{at['[r]:']}: 链接 '../missing.md' 指向的页面不存在"
+        "（提示：用完整的 https:// 网址，或指向本站页面的相对链接（如 ../about/disclaimer.md））",
+    ], result.stderr
+    build = weekly("build", "--data", str(data), "--site-dir", str(tmp_path / "site"))
+    assert build.returncode == 1 and "WARNING" not in build.stderr and "issue.md:" in build.stderr
+
+
+@pytest.mark.build
+def test_the_links_check_accepts_do_build_strictly(tmp_path):
+    data = copy_data(tmp_path)
+    replace_in(data / SEED / "issue.md", "## 大模型跟踪\n",
+               "见[免责声明](../about/disclaimer.md)、[英伟达](../entities/nvidia.md)、[上期](2024-11-15.md)、"
+               "[官网](https://example.com/a)、[Scaling](#scaling-law)[^1]。\n\n"
+               "[^1]: 脚注：**加粗**、[链接](https://example.com/b)。\n\n## Scaling Law\n\n## 大模型跟踪\n")
+    result = weekly("build", "--data", str(data), "--site-dir", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "issues" / SEED / "index.html").read_text(encoding="utf-8")
+    assert 'class="footnote-ref"' in page and "<strong>加粗</strong>" in page and 'href="https://example.com/b"' in page

@@ -76,7 +76,7 @@ def check_names(path: Path, records: Sequence[dict], dataset: Dataset, registry:
         return
     for line, name in ((r["_line"], r[column]) for r in records):
         if name is not None and registry.get(name) is None:
-            problems.add(path, f"未登记的名称 '{name}'", line=line, column=column, hint=suggest(name, registry))
+            problems.add(path, f"未登记的名称 '{name}'", line=line, column=column, hint=lambda: suggest(name, registry))
 
 
 def check_watchlist(path: Path, companies: tuple[str, ...], registry: Registry, problems: Problems) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import calendar
 import csv
 import hashlib
-import io
 import itertools
 import math
 import re
@@ -29,8 +28,8 @@ from ..schema.model import BEIJING, Archive, Issue, Period, Registry, Snapshot, 
 from .registry import check_names, check_watchlist, load_registry, mentions
 from .seal import SEALS_FILE, check_seals
 from ..schema.declarations import DATASETS_FILE, declarations_for, packaged
-from ..schema.snapshot import (ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FIELDS, ISSUE_FILE, NOT_DATA, PLACEHOLDER,
-                               REQUIRED_FIELDS, Column, Dataset, Declarations, tag_slug)
+from ..schema.snapshot import (ENTITIES_FILE, ISSUE_FIELD_NAMES, ISSUE_FIELDS, ISSUE_FILE, MAX_FILE_BYTES, NOT_DATA,
+                               PLACEHOLDER, REQUIRED_FIELDS, Column, Dataset, Declarations, tag_slug)
 
 # re.ASCII: without it \d also matches full-width digits (９０５００), which float() accepts.
 FOLDER_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -146,6 +145,7 @@ def _load_all(data_dir: Path) -> Archive:
     if not snapshots and not problems.items:
         problems.add(data_dir, "没有任何一期数据", hint="用 weekly new 创建第一期")
     _check_tag_slugs(data_dir, snapshots, problems)
+    _check_missing_datasets(data_dir, snapshots, problems, datasets)
     check_seals(data_dir, problems, digests)        # published issues are as they were published
     problems.raise_if_any()
     return Archive(tuple(sorted(snapshots, key=lambda s: s.issue.date)), registry, datasets)
@@ -178,13 +178,18 @@ def load_snapshot(folder: Path, day: date, problems: Problems, root: Path,
             continue
         if not _inside(path, root):
             continue
-        records = _load_table(path, dataset, problems, source)
+        # Dates and names are checked row by row as the file is read, so that a file with a
+        # million rows is never held whole: the rows are kept only while no problem is found.
+        checks = []
+        if issue is not None and (dates := _date_checker(path, dataset, issue, problems,
+                                                           (published or {}).get(dataset.name, set()))) is not None:
+            checks.append(dates)
+        if registry is not None:
+            checks.append(lambda record, path=path, dataset=dataset: check_names(path, (record,), dataset, registry, problems))
+        records = _load_table(path, dataset, problems, source, checks)
         if records is not None and issue is not None:
-            _check_dates(path, records, dataset, issue, problems, (published or {}).get(dataset.name, set()))
             columns = [c.name for c in dataset.columns]
             rows[dataset.name] = tuple({**{c: r[c] for c in columns}, "issue": issue.date} for r in records)
-        if records is not None and registry is not None:
-            check_names(path, records, dataset, registry, problems)
     if issue is not None and registry is not None:
         for watchlist in issue.watchlists:
             check_watchlist(folder / ISSUE_FILE, watchlist.companies, registry, problems)
@@ -385,68 +390,129 @@ def _read_issue(path: Path, day: date, problems: Problems, root: Path, source: d
         chart_notes=notes,
         publish_at=publish_at,
         draft=draft,
+        absent=_absent(meta.get("absent"), path, problems, datasets),
     )
     return issue
 
 
+def _absent(value: Any, path: Path, problems: Problems, datasets: Declarations) -> tuple[str, ...]:
+    """front matter 'absent': the datasets this week has none of."""
+    if value is None:
+        return ()
+    names = {d.name for d in datasets}
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in names for v in value):
+        problems.add(path, f"front matter 'absent' 应为数据集名称的列表，实际为 {value!r}",
+                     line=_line_of(path, "absent:"), hint="可用：" + "、".join(sorted(names)))
+        return ()
+    return tuple(value)
+
+
+def _check_missing_datasets(data_dir: Path, snapshots: Sequence[Snapshot], problems: Problems,
+                            datasets: Declarations) -> None:
+    """A dataset the previous issue had and this one lacks is an error, unless its front matter
+    lists it under 'absent' (otherwise the issue would ship with last week's charts unnoticed)."""
+    ordered = sorted(snapshots, key=lambda s: s.issue.date)
+    for previous, snapshot in zip(ordered, ordered[1:]):
+        for dataset in datasets:
+            if dataset.name in previous.rows and dataset.name not in snapshot.rows \
+                    and dataset.name not in snapshot.issue.absent:
+                problems.add(data_dir / snapshot.issue.slug / dataset.filename,
+                             f"缺少 {dataset.filename}（{dataset.title}）：上一期 {previous.issue.slug} 有这份数据",
+                             hint=f"补上本周的 {dataset.filename}；本周确实没有时，在 issue.md 的 front matter 写 absent: [{dataset.name}]")
+
+
 # --- CSV tables -------------------------------------------------------------------------
 
-def _load_table(path: Path, dataset: Dataset, problems: Problems, source: dict | None = None) -> list[dict[str, Any]] | None:
-    """The table's rows as parsed records (each with its ``_line``); None on any problem."""
+def _load_table(path: Path, dataset: Dataset, problems: Problems, source: dict | None = None,
+                checks: Sequence = ()) -> list[dict[str, Any]] | None:
+    """The table's rows as parsed records (each with its ``_line``); None on any problem.
+
+    ``checks``: functions of one well-formed record that add its problems (dates, names).
+    """
     text = _read_text(path, problems, source)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(_lines(text))     # one row at a time, never all at once (a million-row file)
+    del text
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        header_row = next((row for row in reader if any(cell.strip() for cell in row)), None)
     except csv.Error as exc:
         problems.add(path, "CSV 格式错误：" + _csv_error(str(exc)), line=reader.line_num,
                      hint="单元格里的引号要成对；含逗号或换行的单元格要用英文双引号括起来")
         return None
-    rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    if header_row is None:
         problems.add(path, "文件是空的", hint="至少需要表头一行：" + ",".join(c.name for c in dataset.columns))
         return None
-    header = [dataset.canonical(h) for h in rows[0][1]]
+    header = [dataset.canonical(h) for h in header_row]
+    header_line = reader.line_num
     expected = [c.name for c in dataset.columns]
     if len(header) == 1 and ("\t" in header[0] or ";" in header[0]):
-        problems.add(path, "表头只有一列", line=rows[0][0],
+        problems.add(path, "表头只有一列", line=header_line,
                      hint=f"看起来是用{'制表符' if chr(9) in header[0] else '分号'}分隔的：在 Excel 中另存为“CSV UTF-8（逗号分隔）”，"
                           "或用 weekly import 导入")
         return None
     trailing = len(header) - len(list(itertools.dropwhile(lambda h: h == "", reversed(header))))
-    if trailing and all(not any(cell.strip() for cell in r[len(header) - trailing:]) for _, r in rows[1:]):
-        problems.add(path, f"表头末尾有 {trailing} 个空列", line=rows[0][0],
+    if trailing:       # the file is read a row at a time: an empty header cell is reported as it is
+        problems.add(path, f"表头末尾有 {trailing} 个空列", line=header_line,
                      hint="删去每行末尾多余的逗号（在 Excel 里选中右侧的空列删除后重新保存）")
         return None
     missing = [c for c in expected if c not in header]
     extra = [h for h in header if h not in expected]
     for name in missing:
-        problems.add(path, f"缺少列 '{name}'", line=1, hint="表头应为：" + ",".join(expected))
+        problems.add(path, f"缺少列 '{name}'", line=header_line, hint="表头应为：" + ",".join(expected))
     for name in extra:
-        problems.add(path, f"未知列 '{name}'", line=1, hint="表头应为：" + ",".join(expected))
+        problems.add(path, f"未知列 '{name}'", line=header_line, hint="表头应为：" + ",".join(expected))
     if len(set(header)) != len(header):
-        problems.add(path, "表头有重复的列名", line=1)
+        problems.add(path, "表头有重复的列名", line=header_line)
     if missing or extra or len(set(header)) != len(header):
         return None
     before = len(problems.items)
+    columns = [dataset.column(name) for name in header]
+    key_index = [header.index(k) for k in dataset.key]
+    seen: dict[tuple, int] = {}
     records: list[dict[str, Any]] = []
-    for line, row in rows[1:]:
-        if len(row) != len(header):
-            problems.add(path, f"这一行有 {len(row)} 个单元格，表头有 {len(header)} 列", line=line,
-                         hint="单元格里的逗号要用英文双引号括起来")
-            continue
-        record: dict[str, Any] = {"_line": line}
-        for column_name, raw in zip(header, row):
-            column = dataset.column(column_name)
-            record[column_name] = _parse_cell(raw, column, path, line, problems)
-        records.append(record)
-    if len(problems.items) > before:
-        return None
-    _check_duplicates(path, records, dataset, problems)
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.add(path, f"这一行有 {len(row)} 个单元格，表头有 {len(header)} 列", line=line,
+                             hint="单元格里的逗号要用英文双引号括起来")
+                continue
+            record: dict[str, Any] = {"_line": line}
+            for column, raw in zip(columns, row):
+                record[column.name] = _parse_cell(raw, column, path, line, problems)
+            key = tuple(record[header[i]] for i in key_index)
+            if key in seen:
+                label = "、".join(f"{k}={_fmt(v, dataset.column(k).kind)}" for k, v in zip(dataset.key, key))
+                problems.add(path, f"重复的行：{label} 已在第 {seen[key]} 行出现", line=line, column=dataset.key[0])
+            elif None not in key:
+                seen[key] = line
+            for check in checks:
+                check(record)
+            if len(problems.items) == before:
+                records.append(record)      # kept only while the file is valid: a bad file is only counted
+            elif records:
+                records.clear()
+    except csv.Error as exc:
+        problems.add(path, f"CSV 格式错误：{exc}", line=reader.line_num)
     if len(problems.items) > before:
         return None
     return records
+
+
+def _lines(text: str):
+    """The lines of ``text`` with their endings, one at a time (csv joins a quoted cell's lines)."""
+    start, find = 0, text.find
+    while True:
+        end = find("\n", start)
+        if end < 0:
+            if start < len(text):
+                yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
 
 
 def _parse_cell(raw: str, column: Column, path: Path, line: int, problems: Problems) -> Any:
@@ -516,21 +582,11 @@ def _cell_date(text: str) -> date | None:
     return _as_date(text)
 
 
-def _check_duplicates(path: Path, records: list[dict[str, Any]], dataset: Dataset, problems: Problems) -> None:
-    seen: dict[tuple, int] = {}
-    for record in records:
-        line, key = record["_line"], tuple(record[k] for k in dataset.key)
-        if key in seen:
-            label = "、".join(f"{k}={_fmt(v, dataset.column(k).kind)}" for k, v in zip(dataset.key, key))
-            problems.add(path, f"重复的行：{label} 已在第 {seen[key]} 行出现", line=line, column=dataset.key[0])
-        else:
-            seen[key] = line
-
-
-def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, issue: Issue, problems: Problems,
-                 published: set[tuple] = frozenset()) -> None:
+def _date_checker(path: Path, dataset: Dataset, issue: Issue, problems: Problems, published: set[tuple] = frozenset()):
+    """A function checking one record's date against the issue's period; None when there is
+    nothing to check (no date column, or the period is missing, which is reported once)."""
     if dataset.date_column is None:
-        return
+        return None
     if dataset.within == "period":
         window = Period(issue.period.start - timedelta(days=dataset.lookback_days), issue.period.end)
         where = f"本期区间（{window.start}～{window.end}）"
@@ -538,23 +594,27 @@ def _check_dates(path: Path, records: list[dict[str, Any]], dataset: Dataset, is
         window = issue.data_periods.get(dataset.period)
         if window is None:
             problems.add(path, f"front matter 缺少 data_periods.{dataset.period}，无法核对日期")
-            return
+            return None
         where = f"data_periods.{dataset.period}（{window.start}～{window.end}）"
-    for r in records:
-        line, day = r["_line"], r[dataset.date_column]
+    column = dataset.date_column
+    kind = dataset.column(column).kind
+
+    def check(record: dict[str, Any]) -> None:
+        day, line = record[column], record["_line"]
         if day is None:
-            continue
-        if dataset.column(dataset.date_column).kind == "month":
+            return
+        if kind == "month":
             month_end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
             inside = day <= window.end and month_end >= window.start
         else:
             inside = day in window
-        shown = ("月份 " if dataset.column(dataset.date_column).kind == "month" else "日期 ") + _fmt(day, dataset.column(dataset.date_column).kind)
+        shown = ("月份 " if kind == "month" else "日期 ") + _fmt(day, kind)
         if day > issue.date:
-            problems.add(path, f"{shown} 晚于本期发布日期 {issue.date}", line=line, column=dataset.date_column)
-        elif not inside and not (dataset.correctable and tuple(r[k] for k in dataset.key) in published):
+            problems.add(path, f"{shown} 晚于本期发布日期 {issue.date}", line=line, column=column)
+        elif not inside and not (dataset.correctable and tuple(record[k] for k in dataset.key) in published):
             hint = "更正往期数值时，写同一实体、同一日期的一行（须是往期已有的行）" if dataset.correctable else None
-            problems.add(path, f"{shown} 不在 {where}内", line=line, column=dataset.date_column, hint=hint)
+            problems.add(path, f"{shown} 不在 {where}内", line=line, column=column, hint=hint)
+    return check
 
 
 def _check_tag_slugs(data_dir: Path, snapshots: Sequence[Snapshot], problems: Problems) -> None:
@@ -593,8 +653,16 @@ def _check_narrative(path: Path, rows: dict[str, Sequence[dict[str, Any]]], regi
 # --- helpers ----------------------------------------------------------------------------
 
 def _read_text(path: Path, problems: Problems, source: dict | None = None) -> str | None:
-    """The file's text; ``source``, when given, takes the sha256 of its bytes under its name."""
+    """The file's text; ``source``, when given, takes the sha256 of its bytes under its name.
+
+    A file over ``MAX_FILE_BYTES`` is refused before it is read.
+    """
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(path, f"文件过大（{size / 2**20:.1f} MB），超过上限 {MAX_FILE_BYTES // 2**20} MB，未读取",
+                         hint="每期的数据文件只含本周的数据，通常不到 1 MB；请检查是否导出了整张表")
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         problems.add(path, f"无法读取：{exc.strerror}")

@@ -53,6 +53,7 @@ class Issue:
     chart_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     publish_at: datetime | None = None   # front-matter override, timezone-aware
     draft: bool = False
+    absent: tuple[str, ...] = ()     # datasets the analyst says this week has none of (front matter)
 
     @property
     def publication_time(self) -> datetime:

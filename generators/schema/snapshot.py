@@ -15,6 +15,7 @@ TIMEZONE = "Asia/Shanghai"   # publication times are Beijing time
 PUBLISH_WEEKDAY, PUBLISH_HOUR = 4, 9
 PLACEHOLDER = "待填写"   # `weekly new` marks what the analyst must write; `weekly check` rejects it   # default: Friday 09:00 of the issue's week
 ENTITIES_FILE = "entities.yaml"
+MAX_FILE_BYTES = 64 * 2**20   # a data file above this is refused unread (a week's file is some KB)
 # Files that tools leave beside the data and that are never data: Excel's lock files (~$book.xlsx)
 # while a workbook is open, LibreOffice's, Windows' and macOS' thumbnails, *.bak and editor backups.
 NOT_DATA = re.compile(r"^(~\$.*|\.~lock\..*#?|Thumbs\.db|\.DS_Store|desktop\.ini|.*\.bak|.*~|\.#.*|#.*#|\..*\.sw[po])$",
@@ -218,6 +219,8 @@ ISSUE_FIELDS: tuple[Field, ...] = (
           "不带时区的时间是北京时间；带时区的 ISO 8601 时间（如 2024-11-22T01:00:00Z）换算为北京时间。"
           "不填则为本期所在周的周五 09:00", required=False, example='"2024-11-22 09:00"'),
     Field("draft", "bool", "草稿：true 时本期不会出现在网站上（仍会校验）", required=False, example="false"),
+    Field("absent", "list", "本周没有的数据集（如 visits）：上一期有、本期缺少的数据文件，须在此写明，否则校验报错",
+          required=False, example="[visits]"),
 )
 ISSUE_FIELD_NAMES = {f.name for f in ISSUE_FIELDS}
 REQUIRED_FIELDS = tuple(f.name for f in ISSUE_FIELDS if f.required)
