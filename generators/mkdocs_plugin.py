@@ -8,9 +8,11 @@ feed.xml, and the vendored third-party assets (``vendor/``, e.g. the plotly.js b
 """
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .cache import CacheError
-from .errors import DataError
+from .errors import DataError, grouped
 from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
@@ -44,6 +46,17 @@ class WeeklyConfig(Config):
 
 HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)" + re.escape(HTML_END) + r"\n", re.S)
 SLOT = re.compile(r'<div data-wk-slot="(\d+)"></div>')
+BODY = re.compile(r"<body[^>]*>")
+LAST_GOOD: dict[Path, Site] = {}     # serve: data folder → its last site that passed the checks
+
+
+def problems_banner(lines: list[str]) -> str:
+    """The preview's notice after a bad edit: every located problem, above the last good page."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return ('<div class="wk-preview-problems" role="alert" style="position:relative;z-index:10;margin:0;padding:.8em 1.2em;'
+            'background:#fff3cd;color:#5c3c00;border-bottom:2px solid #d4a017;font-size:.8rem;line-height:1.5">'
+            f"<strong>数据校验未通过（{len(lines)} 项）：下面是上一次成功构建的页面。改好这些问题后页面会自动刷新。</strong>"
+            f'<ul style="margin:.4em 0 0 1.2em">{items}</ul></div>')
 
 
 class WeeklyPlugin(BasePlugin[WeeklyConfig]):
@@ -53,6 +66,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         super().__init__()
         self._lifted: dict[str, list[str]] = {}
         self._one_shot = False
+        self._problems: list[str] = []     # serve: the located problems of a bad edit, shown on every page
 
     def on_startup(self, *, command, dirty):
         # `mkdocs build` builds once and exits; `serve` rebuilds in one process (see pipeline.generate's freeze).
@@ -63,15 +77,31 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         # `weekly build/serve --data DIR` point the plugin elsewhere through the environment.
         self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
+        self.pages_dir = self.cache_dir / "docs"
         try:
             self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages", freeze=self._one_shot)
+            self._problems = []
         except DataError as exc:
-            raise PluginError("数据校验未通过：\n" + str(exc)) from None
-        self.pages_dir = self.cache_dir / "docs"
+            # serve loads the config (and so this plugin) anew for every rebuild: the last good site is kept here.
+            self.site = None if self._one_shot else LAST_GOOD.get(self.data_dir)
+            if self.site is None:
+                raise PluginError("数据校验未通过：\n" + str(exc)) from None
+            # serve, after a bad edit: keep the last good pages and show what to fix on every page
+            # (the request would otherwise wait until the file is fixed).
+            self._problems = grouped(exc.problems)
+            # Printed, not logged: a strict build counts every warning logged during it and would abort.
+            for line in self._problems:
+                print(line, file=sys.stderr)
+            print("数据校验未通过：预览保留上一次成功构建的页面，页面顶部列出问题；改好后自动刷新。", file=sys.stderr)
+            config.extra["weekly"] = self.site
+            self._use_dictionary(config)
+            return config
         try:
             write(self.site, self.pages_dir)
         except CacheError as exc:
             raise PluginError(str(exc)) from None
+        if not self._one_shot:
+            LAST_GOOD[self.data_dir] = self.site
         self._use_dictionary(config)
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
@@ -128,9 +158,11 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
 
     def on_post_page(self, output, *, page, config):
         blocks = self._lifted.pop(page.file.src_uri, None)
-        if not blocks:
-            return output
-        return SLOT.sub(lambda m: blocks[int(m.group(1))], output)
+        if blocks:
+            output = SLOT.sub(lambda m: blocks[int(m.group(1))], output)
+        if self._problems:
+            output = BODY.sub(lambda m: m.group(0) + problems_banner(self._problems), output, count=1)
+        return output
 
     def on_page_content(self, html, *, page, config, files):
         # The issue Markdown never changes once published; its "next issue" link is added here.
