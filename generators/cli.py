@@ -154,6 +154,7 @@ def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: boo
     try:
         os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
         os.environ["WEEKLY_AS_OF"] = f"{as_of:%Y-%m-%d %H:%M}"
+        os.environ["WEEKLY_PROGRESS"] = "1"         # the plugin reports generation and page rendering as they go
         config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)

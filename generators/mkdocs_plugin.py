@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -47,7 +48,23 @@ class WeeklyConfig(Config):
 HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)" + re.escape(HTML_END) + r"\n", re.S)
 SLOT = re.compile(r'<div data-wk-slot="(\d+)"></div>')
 BODY = re.compile(r"<body[^>]*>")
-LAST_GOOD: dict[Path, Site] = {}     # serve: data folder → its last site that passed the checks
+LAST_GOOD: dict[Path, Site] = {}
+PROGRESS = "WEEKLY_PROGRESS"          # set by `weekly build`: report the page rendering as it goes
+
+
+class Progress:
+    """'   渲染页面 1040/5200（20%）' on stderr at every tenth of the pages (a 520-week build renders thousands)."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.shown, self.started = total, 0, 0, time.perf_counter()
+
+    def step(self) -> None:
+        self.done += 1
+        tenth = self.done * 10 // max(self.total, 1)
+        if tenth > self.shown:
+            self.shown = tenth
+            print(f"   渲染页面 {self.done}/{self.total}（{tenth * 10}%，{time.perf_counter() - self.started:.0f} 秒）",
+                  file=sys.stderr, flush=True)     # serve: data folder → its last site that passed the checks
 
 
 def problems_banner(lines: list[str]) -> str:
@@ -66,6 +83,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         super().__init__()
         self._lifted: dict[str, list[str]] = {}
         self._one_shot = False
+        self._progress: Progress | None = None
         self._problems: list[str] = []     # serve: the located problems of a bad edit, shown on every page
 
     def on_startup(self, *, command, dirty):
@@ -78,6 +96,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
         self.pages_dir = self.cache_dir / "docs"
+        started = time.perf_counter()
         try:
             self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages", freeze=self._one_shot)
             self._problems = []
@@ -105,6 +124,9 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self._use_dictionary(config)
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
+        if os.environ.get(PROGRESS):
+            print(f"   已生成 {len(self.site.archive.issues)} 期的页面与图表（{time.perf_counter() - started:.1f} 秒），开始渲染网站 …",
+                  file=sys.stderr, flush=True)
         return config
 
     def _as_of(self) -> datetime | None:
@@ -137,6 +159,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
             files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
         files.append(self._feed_file(config))
+        self._progress = Progress(sum(1 for f in files if f.is_documentation_page())) if os.environ.get(PROGRESS) else None
         return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -155,6 +178,11 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         if blocks:
             self._lifted[page.file.src_uri] = blocks
         return markdown
+
+    def on_page_context(self, context, *, page, config, nav):
+        if self._progress is not None:
+            self._progress.step()
+        return context
 
     def on_post_page(self, output, *, page, config):
         blocks = self._lifted.pop(page.file.src_uri, None)

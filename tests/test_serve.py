@@ -92,3 +92,16 @@ def test_a_bad_edit_shows_the_located_problems_above_the_last_good_page(tmp_path
         assert "wk-preview-problems" not in served.get(f"issues/{SEED}/")
     finally:
         served.stop()
+
+
+@pytest.mark.build
+def test_build_reports_its_progress_as_it_goes(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "generators.cli", "build", "--data", str(copy_data(tmp_path)),
+                             "--site-dir", str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout + result.stderr
+    assert "   已生成 8 期的页面与图表（" in out
+    steps = [line for line in result.stderr.splitlines() if line.startswith("   渲染页面 ")]
+    assert [s.split("（")[1].split("%")[0] for s in steps] == [str(p) for p in range(10, 101, 10)]
+    total = steps[-1].split("/")[1].split("（")[0]
+    assert steps[-1].startswith(f"   渲染页面 {total}/{total}（100%")
