@@ -49,7 +49,22 @@ HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)" + re.escape(HTML_END)
 SLOT = re.compile(r'<div data-wk-slot="(\d+)"></div>')
 BODY = re.compile(r"<body[^>]*>")
 LAST_GOOD: dict[Path, Site] = {}
-PROGRESS = "WEEKLY_PROGRESS"          # set by `weekly build`: report the page rendering as it goes
+BANNERED: dict[Path, set[str]] = {}  # serve: the pages drawn with the problems notice, to redraw once fixed
+ISSUE_DAY = re.compile(r"(?:^|/)(\d{4}-\d{2}-\d{2})(?:/|$)")
+PROGRESS = "WEEKLY_PROGRESS"
+
+
+def _pages_of(problems, site: Site) -> set[str]:
+    """The pages where the analyst looks after a bad edit: each affected issue's page (serve's dirty
+    rebuild redraws only these; every page redrawn for another reason carries the notice too)."""
+    pages = set()
+    for problem in problems:
+        m = ISSUE_DAY.search(problem.path)
+        if m and f"issues/{m.group(1)}.md" in site.pages:
+            pages.add(f"issues/{m.group(1)}.md")
+    if not pages and site.archive.issues:       # entities.yaml, the seals: shown on the newest issue
+        pages.add(f"issues/{site.archive.issues[-1].slug}.md")
+    return pages          # set by `weekly build`: report the page rendering as it goes
 
 
 class Progress:
@@ -114,6 +129,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             print("数据校验未通过：预览保留上一次成功构建的页面，页面顶部列出问题；改好后自动刷新。", file=sys.stderr)
             config.extra["weekly"] = self.site
             self._use_dictionary(config)
+            self._touch(_pages_of(exc.problems, self.site))
             return config
         try:
             write(self.site, self.pages_dir)
@@ -121,6 +137,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             raise PluginError(str(exc)) from None
         if not self._one_shot:
             LAST_GOOD[self.data_dir] = self.site
+            self._touch(BANNERED.pop(self.data_dir, set()), remember=False)   # redrawn without the notice
         self._use_dictionary(config)
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
@@ -128,6 +145,16 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             print(f"   已生成 {len(self.site.archive.issues)} 期的页面与图表（{time.perf_counter() - started:.1f} 秒），开始渲染网站 …",
                   file=sys.stderr, flush=True)
         return config
+
+    def _touch(self, pages: set[str], remember: bool = True) -> None:
+        """Mark generated pages as changed, so that serve's dirty rebuild redraws them (with or without the notice)."""
+        now = time.time()
+        for rel in pages:
+            path = self.pages_dir / rel
+            if path.is_file():
+                os.utime(path, (now, now))
+        if remember:
+            BANNERED.setdefault(self.data_dir, set()).update(pages)
 
     def _as_of(self) -> datetime | None:
         """The embargo moment: WEEKLY_AS_OF ('YYYY-MM-DD HH:MM' Beijing time, or 'preview'), else now."""

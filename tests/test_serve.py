@@ -86,10 +86,16 @@ def test_a_bad_edit_shows_the_located_problems_above_the_last_good_page(tmp_path
         assert ("data/2024-11-22/stocks.csv:2: 列 &#x27;change_pct&#x27;：应为数字，实际为 &#x27;3.54%&#x27;"
                 "（提示：不要带百分号，单位见“数据说明”页）") in page
         assert "ChatGPT周访问量突破9亿" in page          # the last good page is still there
-        assert "wk-preview-problems" in served.get("")    # on every page, the home page too
         stocks.write_text(good, encoding="utf-8")
-        served.wait_for("Reloading browsers", seen)
+        seen = served.wait_for("Reloading browsers", seen)
         assert "wk-preview-problems" not in served.get(f"issues/{SEED}/")
+        # a good edit is drawn too (serve's rebuild redraws the pages the edit changes)
+        visits = data / SEED / "visits.csv"
+        assert "9.50亿" not in served.get(f"issues/{SEED}/")
+        visits.write_text(visits.read_text(encoding="utf-8").replace("ChatGPT,text,海外,2024-11-08,90500",
+                                                                      "ChatGPT,text,海外,2024-11-08,95000"), encoding="utf-8")
+        served.wait_for("Reloading browsers", seen)
+        assert "9.50亿" in served.get(f"issues/{SEED}/")
     finally:
         served.stop()
 
