@@ -193,6 +193,7 @@ def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: boo
     try:
         os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
         os.environ["WEEKLY_AS_OF"] = f"{as_of:%Y-%m-%d %H:%M}"
+        os.environ["WEEKLY_PROGRESS"] = "1"         # the plugin reports generation and page rendering as they go
         config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
@@ -234,32 +235,31 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
 
     if as_of != PREVIEW:
         as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
-    _check_port(dev_addr)           # before the first build, not after it
+    _port_free_or_exit(dev_addr)        # before the first build, which takes a while
     os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
     os.environ["WEEKLY_AS_OF"] = as_of
     _show_mkdocs_messages(logging.INFO)      # "Serving on http://…/suanli-weekly/", rebuilds, warnings
     for chatty in ("mkdocs.plugins.mkdocs_macros", "mkdocs.structure.nav"):   # module lists; issues not in nav
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+    # Dirty rebuilds: an edit redraws only the pages whose generated Markdown changed (the weekly plugin
+    # rewrites only those), not the thousands of a long archive; not strict, since MkDocs warns about dirty builds.
+    mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, build_type="dirty", strict=False)
 
 
-def _check_port(dev_addr: str) -> None:
-    """Exit 1 with one line when the preview address is taken (or malformed)."""
+def _port_free_or_exit(dev_addr: str) -> None:
+    """One clear line and exit 2 when the preview's address is taken (another serve still running?)."""
     import socket
 
     host, _, port = dev_addr.rpartition(":")
-    try:
-        number = int(port)
-    except ValueError:
+    if not port.isdigit():
         _usage(f"--dev-addr 应为 主机:端口，如 127.0.0.1:8000，实际为 {dev_addr!r}")
     with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)    # as the preview server does
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the preview server does: TIME_WAIT is free
         try:
-            sock.bind((host.strip("[]") or "127.0.0.1", number))
-        except OSError as exc:
-            click.echo(f"无法在 {dev_addr} 上预览：{exc.strerror or exc}（端口已被占用？换一个：weekly serve --dev-addr 127.0.0.1:8001）",
-                       err=True)
-            sys.exit(1)
+            sock.bind((host.strip("[]") or "127.0.0.1", int(port)))
+        except OSError:
+            _usage(f"端口 {port} 已被占用（也许另一个 weekly serve 还开着）：关掉它，或换一个端口，"
+                   f"如 weekly serve --dev-addr {host or '127.0.0.1'}:{int(port) + 1}")
 
 
 @main.command()

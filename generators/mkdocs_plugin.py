@@ -8,10 +8,12 @@ feed.xml, and the vendored third-party assets (``vendor/``, e.g. the plotly.js b
 """
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .assemble.cache import CacheError
-from .errors import DataError
+from .errors import DataError, grouped
 from .exports.feed import feed_xml
 from .load.snapshots import PREVIEW, now_in_beijing, parse_time
 from .assemble.pipeline import Site, run
@@ -49,6 +51,48 @@ class WeeklyConfig(Config):
 
 HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)" + re.escape(HTML_END) + r"\n", re.S)
 SLOT = re.compile(r'<div data-wk-slot="(\d+)"></div>')
+BODY = re.compile(r"<body[^>]*>")
+LAST_GOOD: dict[Path, Site] = {}
+BANNERED: dict[Path, set[str]] = {}  # serve: the pages drawn with the problems notice, to redraw once fixed
+ISSUE_DAY = re.compile(r"(?:^|/)(\d{4}-\d{2}-\d{2})(?:/|$)")
+PROGRESS = "WEEKLY_PROGRESS"
+
+
+def _pages_of(problems, site: Site) -> set[str]:
+    """The pages where the analyst looks after a bad edit: each affected issue's page (serve's dirty
+    rebuild redraws only these; every page redrawn for another reason carries the notice too)."""
+    pages = set()
+    for problem in problems:
+        m = ISSUE_DAY.search(problem.path)
+        if m and f"issues/{m.group(1)}.md" in site.pages:
+            pages.add(f"issues/{m.group(1)}.md")
+    if not pages and site.archive.issues:       # entities.yaml, the seals: shown on the newest issue
+        pages.add(f"issues/{site.archive.issues[-1].slug}.md")
+    return pages          # set by `weekly build`: report the page rendering as it goes
+
+
+class Progress:
+    """'   渲染页面 1040/5200（20%）' on stderr at every tenth of the pages (a 520-week build renders thousands)."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.shown, self.started = total, 0, 0, time.perf_counter()
+
+    def step(self) -> None:
+        self.done += 1
+        tenth = self.done * 10 // max(self.total, 1)
+        if tenth > self.shown:
+            self.shown = tenth
+            print(f"   渲染页面 {self.done}/{self.total}（{tenth * 10}%，{time.perf_counter() - self.started:.0f} 秒）",
+                  file=sys.stderr, flush=True)     # serve: data folder → its last site that passed the checks
+
+
+def problems_banner(lines: list[str]) -> str:
+    """The preview's notice after a bad edit: every located problem, above the last good page."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return ('<div class="wk-preview-problems" role="alert" style="position:relative;z-index:10;margin:0;padding:.8em 1.2em;'
+            'background:#fff3cd;color:#5c3c00;border-bottom:2px solid #d4a017;font-size:.8rem;line-height:1.5">'
+            f"<strong>数据校验未通过（{len(lines)} 项）：下面是上一次成功构建的页面。改好这些问题后页面会自动刷新。</strong>"
+            f'<ul style="margin:.4em 0 0 1.2em">{items}</ul></div>')
 
 
 class WeeklyPlugin(BasePlugin[WeeklyConfig]):
@@ -58,6 +102,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         super().__init__()
         self._lifted: dict[str, list[str]] = {}
         self._one_shot = False
+        self._progress: Progress | None = None
+        self._problems: list[str] = []     # serve: the located problems of a bad edit, shown on every page
 
     def on_startup(self, *, command, dirty):
         # `mkdocs build` builds once and exits; `serve` rebuilds in one process (see pipeline.generate's freeze).
@@ -69,18 +115,40 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
         self._hold_cache()
+        self.pages_dir = self.cache_dir / "docs"
+        started = time.perf_counter()
         try:
             self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages", freeze=self._one_shot)
+            self._problems = []
         except DataError as exc:
-            raise PluginError("数据校验未通过：\n" + str(exc)) from None
-        self.pages_dir = self.cache_dir / "docs"
+            # serve loads the config (and so this plugin) anew for every rebuild: the last good site is kept here.
+            self.site = None if self._one_shot else LAST_GOOD.get(self.data_dir)
+            if self.site is None:
+                raise PluginError("数据校验未通过：\n" + str(exc)) from None
+            # serve, after a bad edit: keep the last good pages and show what to fix on every page
+            # (the request would otherwise wait until the file is fixed).
+            self._problems = grouped(exc.problems)
+            # Printed, not logged: a strict build counts every warning logged during it and would abort.
+            for line in self._problems:
+                print(line, file=sys.stderr)
+            print("数据校验未通过：预览保留上一次成功构建的页面，页面顶部列出问题；改好后自动刷新。", file=sys.stderr)
+            config.extra["weekly"] = self.site
+            self._use_dictionary(config)
+            self._touch(_pages_of(exc.problems, self.site))
+            return config
         try:
             write(self.site, self.pages_dir)
         except CacheError as exc:
             raise PluginError(str(exc)) from None
+        if not self._one_shot:
+            LAST_GOOD[self.data_dir] = self.site
+            self._touch(BANNERED.pop(self.data_dir, set()), remember=False)   # redrawn without the notice
         self._use_dictionary(config)
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
+        if os.environ.get(PROGRESS):
+            print(f"   已生成 {len(self.site.archive.issues)} 期的页面与图表（{time.perf_counter() - started:.1f} 秒），开始渲染网站 …",
+                  file=sys.stderr, flush=True)
         return config
 
     def _hold_cache(self) -> None:
@@ -102,6 +170,16 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
 
     def on_shutdown(self) -> None:
         self._release_cache()
+
+    def _touch(self, pages: set[str], remember: bool = True) -> None:
+        """Mark generated pages as changed, so that serve's dirty rebuild redraws them (with or without the notice)."""
+        now = time.time()
+        for rel in pages:
+            path = self.pages_dir / rel
+            if path.is_file():
+                os.utime(path, (now, now))
+        if remember:
+            BANNERED.setdefault(self.data_dir, set()).update(pages)
 
     def _as_of(self) -> datetime | None:
         """The embargo moment: WEEKLY_AS_OF ('YYYY-MM-DD HH:MM' Beijing time, or 'preview'), else now."""
@@ -133,6 +211,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
             files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
         files.append(self._feed_file(config))
+        self._progress = Progress(sum(1 for f in files if f.is_documentation_page())) if os.environ.get(PROGRESS) else None
         return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -152,11 +231,18 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             self._lifted[page.file.src_uri] = blocks
         return markdown
 
+    def on_page_context(self, context, *, page, config, nav):
+        if self._progress is not None:
+            self._progress.step()
+        return context
+
     def on_post_page(self, output, *, page, config):
         blocks = self._lifted.pop(page.file.src_uri, None)
-        if not blocks:
-            return output
-        return SLOT.sub(lambda m: blocks[int(m.group(1))], output)
+        if blocks:
+            output = SLOT.sub(lambda m: blocks[int(m.group(1))], output)
+        if self._problems:
+            output = BODY.sub(lambda m: m.group(0) + problems_banner(self._problems), output, count=1)
+        return output
 
     def on_page_content(self, html, *, page, config, files):
         # The issue Markdown never changes once published; its "next issue" link is added here.

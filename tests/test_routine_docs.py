@@ -77,7 +77,7 @@ def cli_options(command) -> set[str]:
     return {o for p in command.params for o in (*p.opts, *getattr(p, "secondary_opts", ())) if o.startswith("--")} - {"--help"}
 
 
-@pytest.mark.parametrize("name, text", [("README.md", README), ("weekly-routine.md", TEXT)])
+@pytest.mark.parametrize("name, text", [("README.md", README), ("weekly-routine.md", TEXT)], ids=["readme", "routine"])
 def test_every_command_and_option_the_docs_mention_exists(name, text):
     for command, options in documented_options(text).items():
         assert command in main.commands, f"{name}: weekly {command}"

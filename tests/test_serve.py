@@ -1,0 +1,113 @@
+"""`weekly serve` as the analyst meets it: a busy port is one line before any build; a bad edit
+shows the located problems on the page while the last good page stays."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, SITE_PATH, copy_data, free_port
+
+SEED = "2024-11-22"
+
+
+def test_a_busy_port_is_one_clear_line_before_any_build():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "generators.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr == (f"端口 {port} 已被占用（也许另一个 weekly serve 还开着）：关掉它，或换一个端口，"
+                             f"如 weekly serve --dev-addr 127.0.0.1:{port + 1}\n")
+    assert result.stdout == ""
+    assert time.perf_counter() - started < 10       # no build was attempted
+
+
+class Served:
+    """A running `weekly serve`, its log collected as it comes."""
+
+    def __init__(self, data, port):
+        self.log: list[str] = []
+        self.proc = subprocess.Popen([sys.executable, "-m", "generators.cli", "serve", "--data", str(data),
+                                      "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     env={k: v for k, v in os.environ.items() if k != "SITE_URL"})
+        threading.Thread(target=self._read, daemon=True).start()
+        self.base = f"http://127.0.0.1:{port}/{SITE_PATH}/"
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.log.append(line)
+
+    def wait_for(self, text: str, after: int = 0, timeout: float = 240) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for i, line in enumerate(self.log[after:], start=after):
+                if text in line:
+                    return i + 1
+            if self.proc.poll() is not None or any("An error happened during the rebuild" in l for l in self.log[after:]):
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"no {text!r} in the serve log:\n" + "".join(self.log[-40:]))
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.base + path, timeout=30) as response:
+            return response.read().decode("utf-8")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+@pytest.mark.build
+def test_a_bad_edit_shows_the_located_problems_above_the_last_good_page(tmp_path):
+    data = copy_data(tmp_path)
+    served = Served(data, free_port())
+    try:
+        seen = served.wait_for("Serving on")
+        assert f"Serving on {served.base}" in served.log[seen - 1]    # the address the routine page gives
+        page = served.get(f"issues/{SEED}/")
+        assert "ChatGPT周访问量突破9亿" in page and "wk-preview-problems" not in page
+        stocks = data / SEED / "stocks.csv"
+        good = stocks.read_text(encoding="utf-8")
+        stocks.write_text(good.replace("英伟达,NVDA.O,美股,GPU/CPU,3.54", "英伟达,NVDA.O,美股,GPU/CPU,3.54%"), encoding="utf-8")
+        seen = served.wait_for("Reloading browsers", served.wait_for("数据校验未通过", seen))
+        page = served.get(f"issues/{SEED}/")
+        assert "wk-preview-problems" in page
+        assert ("data/2024-11-22/stocks.csv:2: 列 &#x27;change_pct&#x27;：应为数字，实际为 &#x27;3.54%&#x27;"
+                "（提示：不要带百分号，单位见“数据说明”页）") in page
+        assert "ChatGPT周访问量突破9亿" in page          # the last good page is still there
+        stocks.write_text(good, encoding="utf-8")
+        seen = served.wait_for("Reloading browsers", seen)
+        assert "wk-preview-problems" not in served.get(f"issues/{SEED}/")
+        # a good edit is drawn too (serve's rebuild redraws the pages the edit changes)
+        visits = data / SEED / "visits.csv"
+        assert "9.50亿" not in served.get(f"issues/{SEED}/")
+        visits.write_text(visits.read_text(encoding="utf-8").replace("ChatGPT,text,海外,2024-11-08,90500",
+                                                                      "ChatGPT,text,海外,2024-11-08,95000"), encoding="utf-8")
+        served.wait_for("Reloading browsers", seen)
+        assert "9.50亿" in served.get(f"issues/{SEED}/")
+    finally:
+        served.stop()
+
+
+@pytest.mark.build
+def test_build_reports_its_progress_as_it_goes(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "generators.cli", "build", "--data", str(copy_data(tmp_path)),
+                             "--site-dir", str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout + result.stderr
+    assert "   已生成 8 期的页面与图表（" in out
+    steps = [line for line in result.stderr.splitlines() if line.startswith("   渲染页面 ")]
+    assert [s.split("（")[1].split("%")[0] for s in steps] == [str(p) for p in range(10, 101, 10)]
+    total = steps[-1].split("/")[1].split("（")[0]
+    assert steps[-1].startswith(f"   渲染页面 {total}/{total}（100%")
