@@ -88,7 +88,8 @@ def test_a_million_bad_rows_print_twenty_messages_per_problem_and_a_count(tmp_pa
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     numbers = [l for l in lines if "列 'visits'：应为数字" in l]
-    assert len(numbers) == 20 and numbers[0].startswith("data/2024-11-22/visits.csv:2: ")
+    # The first 20 are listed, grouped into one line with their rows (as check groups every problem kind).
+    assert numbers == ["data/2024-11-22/visits.csv 第 2–21 行 列 'visits'：应为数字，实际为 'n/a0'（共 20 行，以上为第一处）"]
     assert "data/2024-11-22/visits.csv: 列 'visits'：同类问题另有 4980 处未逐条列出（每类只列前 20 处）" \
            "（提示：修正上面列出的问题后再运行 weekly check）" in lines
     assert len(lines) < 50
