@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .errors import DataError
+from .errors import DataError, UsageError, WeeklyError
 
 DEFAULT_DATA = "data"
 
@@ -47,14 +47,22 @@ def _embargoed(archive, as_of: datetime) -> list[str]:
     return lines
 
 
-def _fail_data(exc: DataError) -> None:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"共 {len(exc.problems)} 处问题，请修正后重试。", err=True)
-    sys.exit(1)
+class _Weekly(click.Group):
+    """The command group: any ``WeeklyError`` a command raises is one line per problem on stderr
+    (and a closing line for bad data), then the error's exit code: 1 bad data, 2 bad usage."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WeeklyError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            if exc.summary():
+                click.echo(exc.summary(), err=True)
+            ctx.exit(exc.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Weekly, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """算力周跟踪：把 data/ 下的每周数据快照生成为可检索的网站。"""
 
@@ -70,10 +78,7 @@ def check(data_dir: Path, as_of: datetime) -> None:
     """
     from .load.snapshots import load_archive
 
-    try:
-        archive = load_archive(data_dir)
-    except DataError as exc:
-        _fail_data(exc)
+    archive = load_archive(data_dir)
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
     for line in _embargoed(archive, as_of):
         click.echo(line)
@@ -92,10 +97,7 @@ def render(data_dir: Path, out_dir: Path, as_of: datetime) -> None:
     from .assemble.search import jieba_dictionary
     from .assemble.site_files import write
 
-    try:
-        site = run(data_dir, as_of)
-    except DataError as exc:
-        _fail_data(exc)
+    site = run(data_dir, as_of)
     total, _ = write(site, out_dir)
     (out_dir / "jieba_user.dict").write_text(jieba_dictionary(site.words), encoding="utf-8")
     click.echo(f"已写出 {total} 个页面与文件到 {out_dir}")
@@ -118,11 +120,8 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
 
     started = time.perf_counter()
     click.echo("① 校验数据 …")
-    try:
-        archive = load_archive(data_dir)
-        public_archive(archive, as_of, data_dir)
-    except DataError as exc:
-        _fail_data(exc)
+    archive = load_archive(data_dir)
+    public = public_archive(archive, as_of, data_dir)
     click.echo(f"   {len(archive.snapshots)} 期数据通过校验；按 {as_of:%Y-%m-%d %H:%M}（北京时间）构建")
     for line in _embargoed(archive, as_of):
         click.echo(line)
@@ -131,7 +130,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        _mkdocs_build(config_file, data_dir, staging, strict, as_of)
+        _mkdocs_build(config_file, data_dir, staging, strict, public)
     except SystemExit:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -143,24 +142,29 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
     click.echo(f"完成：{time.perf_counter() - started:.1f} 秒。")
 
 
-def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: bool, as_of: datetime) -> None:
+def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: bool, archive) -> None:
+    """Build the site with MkDocs from ``archive``, the public archive already loaded and
+    validated: the weekly plugin is handed it, so nothing is read or checked twice."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    from .errors import BuildError
+
     _show_mkdocs_messages()
     try:
-        os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
-        os.environ["WEEKLY_AS_OF"] = f"{as_of:%Y-%m-%d %H:%M}"
         config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+        plugin = config.plugins.get("weekly")
+        if plugin is None:
+            raise UsageError.say(f"{config_file} 没有启用 weekly 插件", hint="在 plugins 中加入 - weekly")
+        plugin.config.data_dir = str(data_dir.resolve())
+        plugin.use_archive(archive)
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
     except PluginError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        raise BuildError.say(str(exc)) from None
     except (Abort, ConfigurationError) as exc:
-        click.echo(f"构建失败：{exc}", err=True)
-        sys.exit(1)
+        raise BuildError.say(f"构建失败：{exc}") from None
 
 
 def _show_mkdocs_messages(level: int = logging.WARNING) -> None:
@@ -204,6 +208,8 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
 
     if as_of != PREVIEW:
         as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
+    # mkdocs serve loads mkdocs.yml itself, on every rebuild: mkdocs.yml gives the weekly plugin
+    # these two as its data_dir and as_of options (!ENV); the plugin reads no environment.
     os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
     os.environ["WEEKLY_AS_OF"] = as_of
     _show_mkdocs_messages(logging.INFO)      # "Serving on http://…/suanli-weekly/", rebuilds, warnings
@@ -228,7 +234,7 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
 
     folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if data_dir.is_dir() else []
     if not folders:
-        _usage(f"{data_dir} 下没有任何一期可作为模板")
+        raise UsageError.say(f"{data_dir} 下没有任何一期可作为模板")
     seed = folders[-1]
     seed_day = date.fromisoformat(seed.name)
     if day is None:
@@ -237,12 +243,12 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
         try:
             target = date.fromisoformat(day)
         except ValueError:
-            _usage(f"日期应为 YYYY-MM-DD，实际为 {day!r}")
+            raise UsageError.say(f"日期应为 YYYY-MM-DD，实际为 {day!r}") from None
     folder = data_dir / target.isoformat()
     if folder.exists():
-        _usage(f"{folder} 已存在，不会覆盖。要重新生成，请先删除或改名该文件夹。")
+        raise UsageError.say(f"{folder} 已存在，不会覆盖。要重新生成，请先删除或改名该文件夹。")
     if target <= seed_day:
-        _usage(f"新一期的日期 {target} 应晚于最新一期 {seed_day}")
+        raise UsageError.say(f"新一期的日期 {target} 应晚于最新一期 {seed_day}")
     seed_files = {p.name: p.read_text(encoding="utf-8-sig") for p in sorted(seed.iterdir()) if p.is_file()}
     files = scaffold_files(seed_files, seed_day, target, carry)
     sealed = _seal_published(data_dir, _as_of(None, None, None))
@@ -264,10 +270,7 @@ def seal(data_dir: Path, as_of: datetime) -> None:
     """
     from .load.snapshots import load_archive
 
-    try:
-        load_archive(data_dir)
-    except DataError as exc:
-        _fail_data(exc)
+    load_archive(data_dir)
     click.echo(_seal_published(data_dir, as_of))
 
 
@@ -284,9 +287,9 @@ def unseal(day: str, data_dir: Path) -> None:
     try:
         target = date.fromisoformat(day)
     except ValueError:
-        _usage(f"日期应为 YYYY-MM-DD，实际为 {day!r}")
+        raise UsageError.say(f"日期应为 YYYY-MM-DD，实际为 {day!r}") from None
     if not forget(data_dir, target):
-        _usage(f"{target} 未被封存，无需解除")
+        raise UsageError.say(f"{target} 未被封存，无需解除")
     click.echo(f"已解除 {target} 的封存：现在可以改动 {data_dir / day}。改完运行 weekly check，提交时写明原因。")
 
 
@@ -304,11 +307,6 @@ def _seal_published(data_dir: Path, as_of: datetime) -> str:
         return "已发布的各期都已封存。"
     days = "、".join(d.isoformat() for d in added)
     return f"已封存 {len(added)} 期已发布的期（{days}）到 {data_dir / SEALS_FILE}：此后改动它们，校验会报错。"
-
-
-def _usage(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(2)
 
 
 @main.command()
@@ -329,10 +327,7 @@ def synth(weeks: int, out_dir: Path, end: str, seed: int) -> None:
         raise click.BadParameter("应为 YYYY-MM-DD", param_hint="--end")
     if end_day.weekday() != 4:
         raise click.BadParameter("应为周五", param_hint="--end")
-    try:
-        folders = write_archive(out_dir, weeks, end_day, seed)
-    except DataError as exc:
-        _fail_data(exc)
+    folders = write_archive(out_dir, weeks, end_day, seed)
     click.echo(f"已写出 {len(folders)} 期到 {out_dir}")
 
 

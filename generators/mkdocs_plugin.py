@@ -1,15 +1,15 @@
 """The thin MkDocs layer: generate pages from data/ on every build and watch data/ in serve.
 
-``on_config`` loads and validates the archive (a data error stops the build with one line
-per problem), leaves out drafts and embargoed issues (``WEEKLY_AS_OF``, default now),
-generates every page, and hands jieba the names found in the data.
+``on_config`` loads and validates the archive from its ``data_dir`` option (a data error stops
+the build with one line per problem), leaves out drafts and embargoed issues (its ``as_of``
+option, default now), generates every page, and hands jieba the names found in the data.
+``weekly build`` has loaded and checked the archive already and hands it over (``use_archive``).
 ``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``,
 feed.xml, and the vendored third-party assets (``vendor/``, e.g. the plotly.js bundle). ``on_post_build`` compacts the search index Material wrote.
 """
 from __future__ import annotations
 
 import logging
-import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -20,11 +20,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .assemble.cache import CacheError
-from .errors import DataError
+from .assemble.cache import PageCache
+from .errors import DataError, WeeklyError
 from .exports.feed import feed_xml
-from .load.snapshots import PREVIEW, now_in_beijing, parse_time
-from .assemble.pipeline import Site, run
+from .load.snapshots import PREVIEW, load_archive, now_in_beijing, parse_time
+from .assemble.pipeline import Site, generate
 from .assemble.site_files import write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
 from .pages.urls import FEED_PATH, issue_slug
@@ -40,6 +40,9 @@ VENDORED = {"assets/vendor/plotly-basic-3.7.0.min.js": "plotly/plotly-basic-3.7.
 
 class WeeklyConfig(Config):
     data_dir = opt.Type(str, default="data")
+    # The embargo moment, Beijing time: 'YYYY-MM-DD HH:MM', or 'preview' (drafts and embargoed
+    # issues too: `weekly serve` only); empty means now.
+    as_of = opt.Type(str, default="")
     cache_dir = opt.Type(str, default=".cache/weekly")
     vendor_dir = opt.Type(str, default="vendor")      # relative to mkdocs.yml, like the others
 
@@ -55,6 +58,12 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         super().__init__()
         self._lifted: dict[str, list[str]] = {}
         self._one_shot = False
+        self._archive = None
+
+    def use_archive(self, archive) -> None:
+        """Generate from ``archive`` (loaded, validated and embargoed already, by `weekly build`)
+        instead of loading ``data_dir`` again."""
+        self._archive = archive
 
     def on_startup(self, *, command, dirty):
         # `mkdocs build` builds once and exits; `serve` rebuilds in one process (see pipeline.generate's freeze).
@@ -62,17 +71,16 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
-        # `weekly build/serve --data DIR` point the plugin elsewhere through the environment.
-        self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
+        self.data_dir = (root / self.config.data_dir).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
-        try:
-            self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages", freeze=self._one_shot)
-        except DataError as exc:
-            raise PluginError("数据校验未通过：\n" + str(exc)) from None
         self.pages_dir = self.cache_dir / "docs"
         try:
+            archive = self._archive if self._archive is not None else load_archive(self.data_dir, self._as_of())
+            self.site = generate(archive, PageCache(self.cache_dir / "pages"), freeze=self._one_shot)
             write(self.site, self.pages_dir)
-        except CacheError as exc:
+        except DataError as exc:
+            raise PluginError("数据校验未通过：\n" + str(exc)) from None
+        except WeeklyError as exc:
             raise PluginError(str(exc)) from None
         self._use_dictionary(config)
         config.extra["weekly"] = self.site
@@ -80,8 +88,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         return config
 
     def _as_of(self) -> datetime | None:
-        """The embargo moment: WEEKLY_AS_OF ('YYYY-MM-DD HH:MM' Beijing time, or 'preview'), else now."""
-        value = os.environ.get("WEEKLY_AS_OF", "").strip()
+        """The embargo moment: the ``as_of`` option ('YYYY-MM-DD HH:MM' Beijing time, or 'preview'), else now."""
+        value = self.config.as_of.strip()
         if not value:
             return now_in_beijing()
         if value == PREVIEW:
@@ -89,7 +97,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         try:
             return parse_time(value)
         except ValueError as exc:
-            raise PluginError(f"WEEKLY_AS_OF：{exc}") from None
+            raise PluginError(f"weekly 插件的 as_of：{exc}") from None
 
     def _use_dictionary(self, config) -> None:
         """Point Material's search at a jieba dictionary built from the names in data/."""

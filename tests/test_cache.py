@@ -5,7 +5,7 @@ import gc
 
 import pytest
 
-from generators.assemble.cache import CacheError
+from generators.errors import BuildError
 from generators.mkdocs_plugin import WeeklyPlugin
 from generators.assemble.pipeline import run
 from generators.assemble.site_files import WRITTEN, write
@@ -106,5 +106,5 @@ def test_a_damaged_cache_says_so_and_how_to_recover(tmp_path):
     (out / "issues" / "2024-11-08.md").unlink()                     # the folder lacks it: read from the cache
     for body in cache.glob("2024-11-08.*.body.pickle"):
         body.write_bytes(b"not a pickle")
-    with pytest.raises(CacheError, match="删除 .*cache"):
+    with pytest.raises(BuildError, match="删除 .*cache"):
         write(run(data, cache_dir=cache), out)

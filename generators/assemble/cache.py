@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import BuildError, Problem
 from ..exports.files import SheetPart
 from ..schema.model import Registry, Snapshot
 from ..schema.snapshot import Declarations
@@ -94,13 +95,10 @@ class CachedIssue:
             try:
                 pages, files = pickle.loads(path.read_bytes())
             except (OSError, pickle.PickleError, EOFError, ValueError) as exc:
-                raise CacheError(f"生成缓存已损坏（{path}：{exc}）；删除 {self.cache.folder.parent} 后重新构建即可") from None
+                raise BuildError([Problem(str(path), f"生成缓存已损坏：{exc}",
+                                          hint=f"删除 {self.cache.folder.parent} 后重新构建即可")]) from None
             self._content = {**pages, **files}
         return self._content
-
-
-class CacheError(RuntimeError):
-    """The page cache lost a file it listed (only if something else deleted or damaged it)."""
 
 
 class PageCache:

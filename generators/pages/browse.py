@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import groupby
 
 
+from ..errors import DataError, Problem
 from ..schema.model import Issue
 from .issue import front_matter, link_text
 from .urls import ARCHIVE_INDEX, TAGS_INDEX, issue_path, issue_url, rel_link, tag_path, up, year_path
@@ -101,7 +102,8 @@ def archive_pages(issues: Sequence[Issue]) -> dict[str, str]:
     for tag in sorted({t for i in issues for t in i.tags}):
         path = tag_path(tag)
         if path in pages:
-            raise ValueError(f"主题 “{tag}” 与另一个主题的网址相同（{path}），请改名")
+            raise DataError([Problem(f"{i.slug}/issue.md", f"主题 “{tag}” 与另一个主题的网址相同（{path}）", hint="请改名")
+                             for i in issues if tag in i.tags])
         pages[path] = tag_markdown(tag, issues)
     return pages
 
