@@ -53,7 +53,7 @@ def issue_list(issues: Sequence[Issue], here: str, *, by_month: bool = False) ->
     return "\n".join(parts)
 
 
-def archive_index_markdown(issues: Sequence[Issue]) -> str:
+def browse_index_markdown(issues: Sequence[Issue]) -> str:
     """/archive/: the latest issues, then every year with its count, then every tag."""
     years = Counter(i.date.year for i in issues)
     year_lines = "".join(f"- [{y} 年]({rel_link(ARCHIVE_INDEX, year_path(y))})（{n} 期）\n"
@@ -93,9 +93,9 @@ def tag_markdown(tag: str, issues: Sequence[Issue]) -> str:
             + _excluded(issue_list(mine, here)))
 
 
-def archive_pages(issues: Sequence[Issue]) -> dict[str, str]:
+def browse_pages(issues: Sequence[Issue]) -> dict[str, str]:
     """Every browse page: docs path → Markdown."""
-    pages = {ARCHIVE_INDEX: archive_index_markdown(issues)}
+    pages = {ARCHIVE_INDEX: browse_index_markdown(issues)}
     for year in sorted({i.date.year for i in issues}):
         pages[year_path(year)] = year_markdown(year, issues)
     pages[TAGS_INDEX] = tags_index_markdown(issues)

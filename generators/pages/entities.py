@@ -215,7 +215,7 @@ def latest_figures(data: EntityData, datasets: Declarations) -> list[str]:
     return lines
 
 
-def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None,
+def entity_markdown(data: EntityData, charts: list[Chart], chart_csvs: dict[int, str] | None = None,
                     datasets: Declarations | None = None) -> str:
     """The page of one entity."""
     entity = data.entity
@@ -229,7 +229,7 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
     parts.append("## 最新数据\n\n" + ("\n".join(f"- {_text(line)}" for line in latest) if latest else "暂无数据，仅在正文或建议关注中出现。") + "\n")
     if charts:
         parts.append("## 历史走势\n")
-        parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
+        parts.extend(chart_html(c, (chart_csvs or {}).get(c.number)) for c in charts)
     items = data.mentions[::-1]
     # Every issue that mentions the entity, as finished HTML: kept out of Python-Markdown (hundreds
     # of links per page were most of the entity pages' build time) and out of search (the issues
@@ -272,6 +272,6 @@ def entity_pages(archive: Archive, mentions: Mapping[date, dict[str, str]] | Non
         charts[entity_id] = entity_charts(data, archive.datasets)
     pages[ENTITIES_INDEX] = index_markdown(histories)
     for entity_id, data in histories.items():
-        downloads = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
-        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], downloads, archive.datasets)
+        chart_csvs = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
+        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], chart_csvs, archive.datasets)
     return pages, charts
