@@ -4,7 +4,7 @@
 the build with one line per problem), leaves out drafts and embargoed issues (its ``as_of``
 option, default now), generates every page, and hands jieba the names found in the data.
 ``weekly build`` has loaded and checked the archive already and hands it over (``use_archive``).
-``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``,
+``on_files`` adds the generated pages (in memory; those the page cache holds from ``.cache/weekly/docs``),
 feed.xml, and the vendored third-party assets (``vendor/``, e.g. the plotly.js bundle). ``on_post_build`` compacts the search index Material wrote.
 """
 from __future__ import annotations
@@ -77,7 +77,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         try:
             archive = self._archive if self._archive is not None else load_archive(self.data_dir, self._as_of())
             self.site = generate(archive, PageCache(self.cache_dir / "pages"), freeze=self._one_shot)
-            write(self.site, self.pages_dir)
+            write(self.site, self.pages_dir, held_only=True)
         except DataError as exc:
             raise PluginError("数据校验未通过：\n" + str(exc)) from None
         except WeeklyError as exc:
@@ -111,11 +111,16 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         vendor = Path(config.config_file_path or ".").resolve().parent / self.config.vendor_dir
         for site_path, source in VENDORED.items():
             files.append(File.generated(config, site_path, abs_src_path=str(vendor / source)))
-        for rel in [*self.site.pages, *self.site.files]:
-            existing = files.get_file_from_path(rel)
-            if existing is not None:
-                raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
-            files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
+        # What this run drew goes to MkDocs in memory; what the page cache holds, unread, from
+        # the files written for it once (see site_files.write), so a weekly rebuild reads neither.
+        for outputs in (self.site.pages, self.site.files):
+            for rel in outputs:
+                if files.get_file_from_path(rel) is not None:
+                    raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
+                if outputs.held(rel) is not None:
+                    files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
+                else:
+                    files.append(File.generated(config, rel, content=outputs[rel]))
         files.append(self._feed_file(config))
         return files
 

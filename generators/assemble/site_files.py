@@ -10,13 +10,14 @@ from .pipeline import Site
 WRITTEN = ".weekly-issues.json"     # in a written folder: issue slug → the cache key its files are from
 
 
-def write(site: Site, out: Path) -> tuple[int, int]:
+def write(site: Site, out: Path, *, held_only: bool = False) -> tuple[int, int]:
     """Write the generated pages and download files under ``out`` (plain Markdown, portable to
     other builders); a file whose content is unchanged is not touched. Returns (files, changed).
 
     An issue left unread in the page cache is not read at all when ``out`` already holds its
     files from the same cache key (recorded in ``out/.weekly-issues.json``): a weekly rebuild
-    neither loads nor compares the hundreds of published issues.
+    neither loads nor compares the hundreds of published issues. ``held_only``: write only what
+    the page cache holds (the MkDocs plugin hands MkDocs everything drawn in this run in memory).
     """
     stamps_path = out / WRITTEN
     try:
@@ -33,7 +34,7 @@ def write(site: Site, out: Path) -> tuple[int, int]:
         for rel in outputs:
             total += 1
             held = outputs.held(rel)
-            if held is not None and held.slug in current:
+            if (held is not None and held.slug in current) or (held_only and held is None):
                 continue
             data = outputs[rel]
             data = data.encode("utf-8") if isinstance(data, str) else data
@@ -45,6 +46,8 @@ def write(site: Site, out: Path) -> tuple[int, int]:
                 path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             changed += 1
-    if site.keys != current:
-        stamps_path.write_text(json.dumps(site.keys, sort_keys=True), encoding="utf-8")
+    done = site.keys if not held_only else {
+        slug: key for slug, key in site.keys.items() if site.pages.held(pages[slug]) is not None}
+    if done != current:
+        stamps_path.write_text(json.dumps(done, sort_keys=True), encoding="utf-8")
     return total, changed
