@@ -215,8 +215,8 @@ def latest_figures(data: EntityData, datasets: Declarations) -> list[str]:
     return lines
 
 
-def entity_markdown(data: EntityData, charts: list[Chart], chart_csvs: dict[int, str] | None = None,
-                    datasets: Declarations | None = None) -> str:
+def entity_markdown(data: EntityData, charts: list[Chart], chart_csvs: dict[int, str] | None,
+                    datasets: Declarations) -> str:
     """The page of one entity."""
     entity = data.entity
     kind = KIND_LABELS[entity.kind]
@@ -225,7 +225,7 @@ def entity_markdown(data: EntityData, charts: list[Chart], chart_csvs: dict[int,
              f'<p class="wk-meta"><span>{kind}</span>'
              + (f" · <span>别名：{' / '.join(_text(a) for a in entity.aliases)}</span>" if entity.aliases else "")
              + ' · <a href="../">全部公司与产品</a></p>\n']
-    latest = latest_figures(data, datasets) if datasets is not None else []
+    latest = latest_figures(data, datasets)
     parts.append("## 最新数据\n\n" + ("\n".join(f"- {_text(line)}" for line in latest) if latest else "暂无数据，仅在正文或建议关注中出现。") + "\n")
     if charts:
         parts.append("## 历史走势\n")
