@@ -69,7 +69,7 @@ def write_tree(data_dir: Path, work: Path) -> dict:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     # Stock Material: no search-on-demand override (the naive site loads its index on every first view).
     config = config.replace("  custom_dir: overrides\n", "")
-    config = re.sub(r"  - weekly\n", "", config)
+    config = re.sub(r"  - weekly(:\n(      .*\n)+|\n)", "", config)
     config = re.sub(r"  - macros:\n(      .*\n)+", "", config)
     config = config.replace("plotly-basic-3.7.0.min.js\n  - assets/javascripts/charts.js",
                             "plotly.min.js\n  - assets/javascripts/naive.js")

@@ -81,7 +81,7 @@ def bench_config(work: Path) -> Path:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
     text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    text = text.replace("  - weekly\n", f"  - weekly:\n      cache_dir: {work / 'cache'}\n      vendor_dir: {ROOT / 'vendor'}\n")
+    text = text.replace("  - weekly:\n", f"  - weekly:\n      cache_dir: {work / 'cache'}\n      vendor_dir: {ROOT / 'vendor'}\n")
     path = work / "mkdocs.yml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .errors import DataError
+from .errors import DataError, Problem, UsageError, WeeklyError
 
 DEFAULT_DATA = "data"
 # Material prints a multi-line red notice about MkDocs 2.0 when it is imported by a process it takes
@@ -61,33 +61,33 @@ def _check_links(archive, data_dir: Path, config_file: Path) -> None:
             raise DataError(problems)
 
 
-def _fail_data(exc: DataError) -> None:
-    from .errors import grouped
+class _Weekly(click.Group):
+    """The command group: any ``WeeklyError`` a command raises is one line per problem on stderr
+    (bad data grouped by file, column and kind, with its rows; and a closing line), then the error's
+    exit code: 1 bad data, 2 bad usage. An unreadable, unwritable or misplaced file, or text that is
+    not UTF-8, is one located line and exit 1 too, never a traceback."""
 
-    for line in grouped(exc.problems):
-        click.echo(line, err=True)
-    click.echo(f"共 {len(exc.problems)} 处问题，请修正后重试。", err=True)
-    sys.exit(1)
+    def invoke(self, ctx: click.Context):
+        from .errors import grouped
 
-
-class _OneMessage(click.Group):
-    """Every failure an analyst's files or folders can cause ends as one located line and exit 1,
-    not a traceback: an unreadable, unwritable or misplaced file, or text that is not UTF-8."""
-
-    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except WeeklyError as exc:
+            lines = grouped(exc.problems) if isinstance(exc, DataError) else [str(p) for p in exc.problems]
+            for line in lines:
+                click.echo(line, err=True)
+            if exc.summary():
+                click.echo(exc.summary(), err=True)
+            ctx.exit(exc.exit_code)
         except OSError as exc:
             where = exc.filename or ""
             click.echo(f"{where}: 无法读写：{exc.strerror or exc}" if where else f"无法读写：{exc}", err=True)
         except UnicodeDecodeError as exc:
             click.echo(f"不是 UTF-8 编码的文本：{exc.reason}（请另存为 UTF-8）", err=True)
-        except DataError as exc:
-            _fail_data(exc)
-        sys.exit(1)
+        ctx.exit(1)
 
 
-@click.group(cls=_OneMessage, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Weekly, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """算力周跟踪：把 data/ 下的每周数据快照生成为可检索的网站。"""
 
@@ -105,11 +105,8 @@ def check(data_dir: Path, as_of: datetime) -> None:
 
     for path in not_data(data_dir):
         click.echo(f"注：已忽略 {path}（Excel 锁定文件、缩略图或备份文件，不是数据）")
-    try:
-        archive = load_archive(data_dir)
-        _check_links(archive, data_dir, Path("mkdocs.yml"))
-    except DataError as exc:
-        _fail_data(exc)
+    archive = load_archive(data_dir)
+    _check_links(archive, data_dir, Path("mkdocs.yml"))
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
     for line in _embargoed(archive, as_of):
         click.echo(line)
@@ -131,10 +128,7 @@ def render(data_dir: Path, out_dir: Path, as_of: datetime) -> None:
     from .assemble.search import jieba_dictionary
     from .assemble.site_files import write
 
-    try:
-        site = run(data_dir, as_of)
-    except DataError as exc:
-        _fail_data(exc)
+    site = run(data_dir, as_of)
     total, _ = write(site, out_dir)
     (out_dir / "jieba_user.dict").write_text(jieba_dictionary(site.words), encoding="utf-8")
     click.echo(f"已写出 {total} 个页面与文件到 {out_dir}")
@@ -157,12 +151,9 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
 
     started = time.perf_counter()
     click.echo("① 校验数据 …")
-    try:
-        archive = load_archive(data_dir)
-        public_archive(archive, as_of, data_dir)
-        _check_links(archive, data_dir, config_file)
-    except DataError as exc:
-        _fail_data(exc)
+    archive = load_archive(data_dir)
+    public = public_archive(archive, as_of, data_dir)
+    _check_links(archive, data_dir, config_file)
     click.echo(f"   {len(archive.snapshots)} 期数据通过校验；按 {as_of:%Y-%m-%d %H:%M}（北京时间）构建")
     for line in _embargoed(archive, as_of):
         click.echo(line)
@@ -172,7 +163,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
     clean_leftovers(site_dir)           # folders of builds killed mid-way
     staging = new_staging(site_dir)
     try:
-        _mkdocs_build(config_file, data_dir, staging, strict, as_of)
+        _mkdocs_build(config_file, data_dir, staging, strict, public)
     except SystemExit:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -184,25 +175,30 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, strict: bool, as_of
     click.echo(f"完成：{time.perf_counter() - started:.1f} 秒。")
 
 
-def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: bool, as_of: datetime) -> None:
+def _mkdocs_build(config_file: Path, data_dir: Path, site_dir: Path, strict: bool, archive) -> None:
+    """Build the site with MkDocs from ``archive``, the public archive already loaded and
+    validated: the weekly plugin is handed it, so nothing is read or checked twice."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    from .errors import BuildError
+
     _show_mkdocs_messages()
     try:
-        os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
-        os.environ["WEEKLY_AS_OF"] = f"{as_of:%Y-%m-%d %H:%M}"
         os.environ["WEEKLY_PROGRESS"] = "1"         # the plugin reports generation and page rendering as they go
         config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+        plugin = config.plugins.get("weekly")
+        if plugin is None:
+            raise UsageError.say(f"{config_file} 没有启用 weekly 插件", hint="在 plugins 中加入 - weekly")
+        plugin.config.data_dir = str(data_dir.resolve())
+        plugin.use_archive(archive)
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
     except PluginError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        raise BuildError.say(str(exc)) from None
     except (Abort, ConfigurationError) as exc:
-        click.echo(f"构建失败：{exc}", err=True)
-        sys.exit(1)
+        raise BuildError.say(f"构建失败：{exc}") from None
 
 
 def _show_mkdocs_messages(level: int = logging.WARNING) -> None:
@@ -236,6 +232,8 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
     if as_of != PREVIEW:
         as_of = f"{_as_of(None, None, as_of):%Y-%m-%d %H:%M}"
     _port_free_or_exit(dev_addr)        # before the first build, which takes a while
+    # mkdocs serve loads mkdocs.yml itself, on every rebuild: mkdocs.yml gives the weekly plugin
+    # these two as its data_dir and as_of options (!ENV); the plugin reads no environment.
     os.environ["WEEKLY_DATA_DIR"] = str(data_dir.resolve())
     os.environ["WEEKLY_AS_OF"] = as_of
     _show_mkdocs_messages(logging.INFO)      # "Serving on http://…/suanli-weekly/", rebuilds, warnings
@@ -278,7 +276,7 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
 
     folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and FOLDER_RE.match(p.name)) if data_dir.is_dir() else []
     if not folders:
-        _usage(f"{data_dir} 下没有任何一期可作为模板")
+        raise UsageError.say(f"{data_dir} 下没有任何一期可作为模板")
     seed = folders[-1]
     seed_day = date.fromisoformat(seed.name)
     if day is None:
@@ -287,19 +285,18 @@ def new(day: str | None, data_dir: Path, carry: bool) -> None:
         try:
             target = date.fromisoformat(day)
         except ValueError:
-            _usage(f"日期应为 YYYY-MM-DD，实际为 {day!r}")
+            raise UsageError.say(f"日期应为 YYYY-MM-DD，实际为 {day!r}") from None
     folder = data_dir / target.isoformat()
     if folder.exists():
-        _usage(f"{folder} 已存在，不会覆盖。要重新生成，请先删除或改名该文件夹。")
+        raise UsageError.say(f"{folder} 已存在，不会覆盖。要重新生成，请先删除或改名该文件夹。")
     if target <= seed_day:
-        _usage(f"新一期的日期 {target} 应晚于最新一期 {seed_day}")
+        raise UsageError.say(f"新一期的日期 {target} 应晚于最新一期 {seed_day}")
     seed_files = {}
     for path in sorted(p for p in seed.iterdir() if p.is_file()):
         try:
             seed_files[path.name] = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            click.echo(f"{path}: 不是 UTF-8 编码，无法作为新一期的模板（请另存为 UTF-8 后重试）", err=True)
-            sys.exit(1)
+            raise DataError([Problem(str(path), "不是 UTF-8 编码，无法作为新一期的模板", hint="请另存为 UTF-8 后重试")]) from None
     files = scaffold_files(seed_files, seed_day, target, carry)
     sealed = _seal_published(data_dir, _as_of(None, None, None))
     folder.mkdir()
@@ -320,10 +317,7 @@ def seal(data_dir: Path, as_of: datetime) -> None:
     """
     from .load.snapshots import load_archive
 
-    try:
-        load_archive(data_dir)
-    except DataError as exc:
-        _fail_data(exc)
+    load_archive(data_dir)
     click.echo(_seal_published(data_dir, as_of))
 
 
@@ -340,9 +334,9 @@ def unseal(day: str, data_dir: Path) -> None:
     try:
         target = date.fromisoformat(day)
     except ValueError:
-        _usage(f"日期应为 YYYY-MM-DD，实际为 {day!r}")
+        raise UsageError.say(f"日期应为 YYYY-MM-DD，实际为 {day!r}") from None
     if not forget(data_dir, target):
-        _usage(f"{target} 未被封存，无需解除")
+        raise UsageError.say(f"{target} 未被封存，无需解除")
     click.echo(f"已解除 {target} 的封存：现在可以改动 {data_dir / day}。改完运行 weekly check，提交时写明原因。")
 
 
@@ -363,8 +357,7 @@ def _seal_published(data_dir: Path, as_of: datetime) -> str:
 
 
 def _usage(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(2)
+    raise UsageError.say(message)
 
 
 def _dataset_names(*, fetchable: bool = False) -> list[str]:
@@ -569,10 +562,7 @@ def synth(weeks: int, out_dir: Path, end: str, seed: int) -> None:
         raise click.BadParameter("应为 YYYY-MM-DD", param_hint="--end")
     if end_day.weekday() != 4:
         raise click.BadParameter("应为周五", param_hint="--end")
-    try:
-        folders = write_archive(out_dir, weeks, end_day, seed)
-    except DataError as exc:
-        _fail_data(exc)
+    folders = write_archive(out_dir, weeks, end_day, seed)
     click.echo(f"已写出 {len(folders)} 期到 {out_dir}")
 
 

@@ -1,4 +1,9 @@
-"""The one data-error type: every problem knows its file, line and column."""
+"""The one error family: every problem knows its file, line and column (where it has one).
+
+``WeeklyError`` is the base; the CLI and the MkDocs plugin turn any of them into one clean line
+per problem (and the CLI into its exit code): ``DataError`` for bad data (1), ``UsageError`` for a
+command given wrongly (2), ``BuildError`` for the build's own state, such as a damaged cache (1).
+"""
 from __future__ import annotations
 
 import re
@@ -21,7 +26,7 @@ class Problem:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         col = f"列 '{self.column}'：" if self.column else ""
         hint = f"（提示：{self.hint}）" if self.hint else ""
-        return f"{where}: {col}{self.message}{hint}"
+        return f"{where}: {col}{self.message}{hint}" if where else f"{col}{self.message}{hint}"
 
 
 def grouped(problems: list[Problem]) -> list[str]:
@@ -58,12 +63,40 @@ def row_ranges(rows) -> str:
     return "第 " + "、".join(parts) + " 行"
 
 
-class DataError(Exception):
-    """Raised with every problem found in one run, so the analyst can fix them all at once."""
+class WeeklyError(Exception):
+    """Every error the project raises on purpose: its problems, one line each, and an exit code."""
+
+    exit_code = 1
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def say(cls, message: str, hint: str | None = None) -> WeeklyError:
+        """An error of one problem that belongs to no file."""
+        return cls([Problem("", message, hint=hint)])
+
+    def summary(self) -> str | None:
+        """The closing line under the problems, if any."""
+        return None
+
+
+class DataError(WeeklyError):
+    """Raised with every problem found in one run, so the analyst can fix them all at once."""
+
+    def summary(self) -> str | None:
+        return f"共 {len(self.problems)} 处问题，请修正后重试。"
+
+
+class UsageError(WeeklyError):
+    """A command given wrongly: a date that is no date, a folder that already exists."""
+
+    exit_code = 2
+
+
+class BuildError(WeeklyError):
+    """The build's own state is broken (a damaged page cache), not the data."""
 
 
 # At most this many messages of one kind per file (a million bad rows would print a million

@@ -1,9 +1,10 @@
 """The thin MkDocs layer: generate pages from data/ on every build and watch data/ in serve.
 
-``on_config`` loads and validates the archive (a data error stops the build with one line
-per problem), leaves out drafts and embargoed issues (``WEEKLY_AS_OF``, default now),
-generates every page, and hands jieba the names found in the data.
-``on_files`` adds the generated pages, written to real files under ``.cache/weekly/docs``,
+``on_config`` loads and validates the archive from its ``data_dir`` option (a data error stops
+the build with one line per problem), leaves out drafts and embargoed issues (its ``as_of``
+option, default now), generates every page, and hands jieba the names found in the data.
+``weekly build`` has loaded and checked the archive already and hands it over (``use_archive``).
+``on_files`` adds the generated pages (in memory; those the page cache holds from ``.cache/weekly/docs``),
 feed.xml, and the vendored third-party assets (``vendor/``, e.g. the plotly.js bundle). ``on_post_build`` compacts the search index Material wrote.
 """
 from __future__ import annotations
@@ -23,11 +24,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .assemble.cache import CacheError
-from .errors import DataError, grouped
+from .assemble.cache import PageCache
+from .errors import DataError, WeeklyError, grouped
 from .exports.feed import feed_xml
-from .load.snapshots import PREVIEW, now_in_beijing, parse_time
-from .assemble.pipeline import Site, run
+from .load.snapshots import PREVIEW, load_archive, now_in_beijing, parse_time
+from .assemble.pipeline import Site, generate
 from .assemble.site_files import write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
 from .pages.urls import FEED_PATH, issue_slug
@@ -45,6 +46,9 @@ VENDORED = {"assets/vendor/plotly-basic-3.7.0.min.js": "plotly/plotly-basic-3.7.
 
 class WeeklyConfig(Config):
     data_dir = opt.Type(str, default="data")
+    # The embargo moment, Beijing time: 'YYYY-MM-DD HH:MM', or 'preview' (drafts and embargoed
+    # issues too: `weekly serve` only); empty means now.
+    as_of = opt.Type(str, default="")
     cache_dir = opt.Type(str, default=".cache/weekly")
     vendor_dir = opt.Type(str, default="vendor")      # relative to mkdocs.yml, like the others
 
@@ -104,6 +108,12 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self._one_shot = False
         self._progress: Progress | None = None
         self._problems: list[str] = []     # serve: the located problems of a bad edit, shown on every page
+        self._archive = None
+
+    def use_archive(self, archive) -> None:
+        """Generate from ``archive`` (loaded, validated and embargoed already, by `weekly build`)
+        instead of loading ``data_dir`` again."""
+        self._archive = archive
 
     def on_startup(self, *, command, dirty):
         # `mkdocs build` builds once and exits; `serve` rebuilds in one process (see pipeline.generate's freeze).
@@ -111,14 +121,14 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
-        # `weekly build/serve --data DIR` point the plugin elsewhere through the environment.
-        self.data_dir = (root / os.environ.get("WEEKLY_DATA_DIR", self.config.data_dir)).resolve()
+        self.data_dir = (root / self.config.data_dir).resolve()
         self.cache_dir = (root / self.config.cache_dir).resolve()
         self._hold_cache()
         self.pages_dir = self.cache_dir / "docs"
         started = time.perf_counter()
         try:
-            self.site = run(self.data_dir, self._as_of(), self.cache_dir / "pages", freeze=self._one_shot)
+            archive = self._archive if self._archive is not None else load_archive(self.data_dir, self._as_of())
+            self.site = generate(archive, PageCache(self.cache_dir / "pages"), freeze=self._one_shot)
             self._problems = []
         except DataError as exc:
             # serve loads the config (and so this plugin) anew for every rebuild: the last good site is kept here.
@@ -137,8 +147,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             self._touch(_pages_of(exc.problems, self.site))
             return config
         try:
-            write(self.site, self.pages_dir)
-        except CacheError as exc:
+            write(self.site, self.pages_dir, held_only=True)
+        except WeeklyError as exc:
             raise PluginError(str(exc)) from None
         if not self._one_shot:
             LAST_GOOD[self.data_dir] = self.site
@@ -182,8 +192,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             BANNERED.setdefault(self.data_dir, set()).update(pages)
 
     def _as_of(self) -> datetime | None:
-        """The embargo moment: WEEKLY_AS_OF ('YYYY-MM-DD HH:MM' Beijing time, or 'preview'), else now."""
-        value = os.environ.get("WEEKLY_AS_OF", "").strip()
+        """The embargo moment: the ``as_of`` option ('YYYY-MM-DD HH:MM' Beijing time, or 'preview'), else now."""
+        value = self.config.as_of.strip()
         if not value:
             return now_in_beijing()
         if value == PREVIEW:
@@ -191,7 +201,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         try:
             return parse_time(value)
         except ValueError as exc:
-            raise PluginError(f"WEEKLY_AS_OF：{exc}") from None
+            raise PluginError(f"weekly 插件的 as_of：{exc}") from None
 
     def _use_dictionary(self, config) -> None:
         """Point Material's search at a jieba dictionary built from the names in data/."""
@@ -205,11 +215,16 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         vendor = Path(config.config_file_path or ".").resolve().parent / self.config.vendor_dir
         for site_path, source in VENDORED.items():
             files.append(File.generated(config, site_path, abs_src_path=str(vendor / source)))
-        for rel in [*self.site.pages, *self.site.files]:
-            existing = files.get_file_from_path(rel)
-            if existing is not None:
-                raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
-            files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
+        # What this run drew goes to MkDocs in memory; what the page cache holds, unread, from
+        # the files written for it once (see site_files.write), so a weekly rebuild reads neither.
+        for outputs in (self.site.pages, self.site.files):
+            for rel in outputs:
+                if files.get_file_from_path(rel) is not None:
+                    raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
+                if outputs.held(rel) is not None:
+                    files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
+                else:
+                    files.append(File.generated(config, rel, content=outputs[rel]))
         files.append(self._feed_file(config))
         self._progress = Progress(sum(1 for f in files if f.is_documentation_page())) if os.environ.get(PROGRESS) else None
         return files

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 
-from generators.pages.browse import (RECENT, archive_index_markdown, archive_pages, issue_list, recency_boost,
+from generators.pages.browse import (RECENT, browse_index_markdown, browse_pages, issue_list, recency_boost,
                                 year_markdown)
 from generators.pages.urls import tag_slug
 from generators.exports.feed import feed_xml
@@ -58,12 +58,12 @@ def test_archive_pages_list_every_issue_with_its_lead_newest_first(built_site, i
 
 def test_archive_index_at_ten_years_lists_years_and_only_the_latest_issues(issues):
     many = ten_years(issues)
-    index = archive_index_markdown(many)
+    index = browse_index_markdown(many)
     assert index.count("](../issues/") == RECENT
     for year in {i.date.year for i in many}:
         count = sum(1 for i in many if i.date.year == year)
         assert f"[{year} 年]({year}.md)（{count} 期）" in index.replace("../archive/", "")
-    pages = archive_pages(many)
+    pages = browse_pages(many)
     listed = sum(pages[f"archive/{y}.md"].count("](../issues/") for y in {i.date.year for i in many})
     assert listed == 520
 

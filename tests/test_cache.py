@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 import pytest
 
-from generators.assemble.cache import CacheError
+from generators.errors import BuildError
 from generators.mkdocs_plugin import WeeklyPlugin
 from generators.assemble.pipeline import run
 from generators.assemble.site_files import WRITTEN, write
 
-from conftest import copy_data
+from conftest import ROOT, copy_data
 from test_immutability import NEXT, add_next_week
 
 
@@ -119,7 +120,7 @@ def test_a_cached_body_that_changed_after_it_was_listed_says_so_and_how_to_recov
     site = run(data, cache_dir=cache)                               # listed from the cache, unread
     for body in cache.glob("2024-11-08.*.body.pickle"):
         body.write_bytes(body.read_bytes()[:-1] + b"x")            # then damaged before it is read
-    with pytest.raises(CacheError, match="删除 .*cache"):
+    with pytest.raises(BuildError, match="删除 .*cache"):
         write(site, out)
 
 
@@ -132,3 +133,23 @@ def test_a_written_page_edited_or_emptied_by_hand_is_written_again(tmp_path):
     csv.write_bytes(b"")
     write(run(data, cache_dir=cache), out)
     assert page.read_bytes() == good_page and csv.read_bytes() == good_csv
+
+
+def test_what_a_build_draws_reaches_mkdocs_in_memory_and_only_cached_issues_through_files(tmp_path, monkeypatch):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    def built(site: Path):
+        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
+        plugin = config.plugins["weekly"]
+        plugin.config.cache_dir, plugin.config.as_of = str(tmp_path / "cache"), "2024-11-22 09:00"
+        build(config)
+        return sorted(p.relative_to(tmp_path / "cache" / "docs").as_posix() for p in (tmp_path / "cache" / "docs").rglob("*.md"))
+
+    monkeypatch.chdir(ROOT)
+    assert built(tmp_path / "cold") == []                     # every page drawn: none written to disk
+    assert (tmp_path / "cold" / "issues" / "2024-11-22" / "index.html").is_file()
+    warm = built(tmp_path / "warm")                           # the published issues come from the page cache
+    assert "issues/2024-11-15.md" in warm and "issues/2024-11-22.md" not in warm
+    assert (tmp_path / "warm" / "issues" / "2024-11-15" / "index.html").read_bytes() == \
+        (tmp_path / "cold" / "issues" / "2024-11-15" / "index.html").read_bytes()

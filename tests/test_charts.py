@@ -28,7 +28,7 @@ def archive():
 def seed_charts(archive):
     history = History(archive)
     issue = archive.issues[-1]
-    frames = {n: history.as_of(n, issue.date) for n in ("visits", "downloads", "gpu_prices")}
+    frames = {n: history.visible(n, issue.date) for n in ("visits", "downloads", "gpu_prices")}
     frames["stocks"] = archive.snapshots[-1].rows["stocks"]
     return build_charts(issue, frames)
 
@@ -36,7 +36,7 @@ def seed_charts(archive):
 def test_every_chart_of_every_issue_is_a_valid_plotly_figure_without_template(archive):
     history = History(archive)
     for snapshot in archive.snapshots:
-        frames = {n: history.as_of(n, snapshot.issue.date) for n in ("visits", "downloads", "gpu_prices")}
+        frames = {n: history.visible(n, snapshot.issue.date) for n in ("visits", "downloads", "gpu_prices")}
         frames["stocks"] = snapshot.rows["stocks"]
         charts = build_charts(snapshot.issue, frames)
         assert [c.number for c in charts] == list(range(1, 9))
@@ -69,10 +69,10 @@ def test_time_charts_draw_the_history_of_every_snapshot_up_to_the_issue(archive)
 def test_an_issue_never_sees_rows_from_a_later_snapshot(archive):
     history = History(archive)
     first = archive.issues[0]
-    visits = history.as_of("visits", first.date)
+    visits = history.visible("visits", first.date)
     assert visits and {row["issue"] for row in visits} == {first.date}
-    assert history.as_of("visits", archive.issues[-1].date)    # later issues see more...
-    assert {row["issue"] for row in history.as_of("visits", first.date)} == {first.date}   # ...and replaying back is exact
+    assert history.visible("visits", archive.issues[-1].date)    # later issues see more...
+    assert {row["issue"] for row in history.visible("visits", first.date)} == {first.date}   # ...and replaying back is exact
 
 
 def test_charts_with_sample_rows_are_badged_and_real_ones_are_not(archive):

@@ -112,6 +112,7 @@ def test_a_ninth_dataset_is_described_on_the_data_page(hbm_site):
     page = (hbm_site / "data" / "index.html").read_text(encoding="utf-8")
     assert "<code>hbm_prices.csv</code>：HBM 价格" in page
     assert "现货价格（美元/GB）" in page
+    assert "<code>现货价</code> → <code>price</code>" in page and "<code>price</code> 不小于 0（美元）" in page
     assert "<code>hbm_spot</code>" in page and "hbm_prices.csv" in page.split("下载全部数据")[-1]
 
 

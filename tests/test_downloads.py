@@ -14,7 +14,7 @@ from generators.schema.declarations import packaged
 
 SPECS = packaged().charts
 from generators.pages.urls import ALL_DATA_XLSX as ARCHIVE_XLSX
-from generators.exports.files import SharedStrings, archive_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
+from generators.exports.files import SharedStrings, workbook_xlsx, chart_csv, chart_rows, csv_bytes, xlsx_rows
 from generators.assemble.pipeline import run
 
 from conftest import DATA
@@ -118,7 +118,7 @@ def test_built_site_serves_chart_csvs_beside_the_issue_page(built_site):
 
 def test_whole_archive_xlsx_neutralises_formulas_and_escapes_markup():
     rows = [["name", "value"], ["=cmd|' /C calc'!A0", 1.5], ["<b>&\"x\"</b>", -2.0], ["英伟达", None]]
-    book = load_workbook(io.BytesIO(archive_xlsx({"t": xlsx_rows(rows)})))
+    book = load_workbook(io.BytesIO(workbook_xlsx({"t": xlsx_rows(rows)})))
     assert list(book["t"].iter_rows(values_only=True)) == [
         ("name", "value"), ("'=cmd|' /C calc'!A0", 1.5), ("<b>&\"x\"</b>", -2.0), ("英伟达", None)]
 
@@ -127,7 +127,7 @@ def test_whole_archive_xlsx_keeps_the_spaces_around_a_text():
     # SpreadsheetML leaves outer spaces to the reader unless the text says xml:space="preserve"
     # (openpyxl keeps them either way; Excel need not).
     rows = [[" 前后有空格 ", "无空格", "末尾制表\t"]]
-    book = archive_xlsx({"t": xlsx_rows(rows)})
+    book = workbook_xlsx({"t": xlsx_rows(rows)})
     assert [c.value for c in load_workbook(io.BytesIO(book))["t"][1]] == rows[0]
     sheet = zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml").decode()
     assert '<t xml:space="preserve"> 前后有空格 </t>' in sheet and "<t>无空格</t>" in sheet
@@ -147,7 +147,7 @@ def test_shared_strings_hold_texts_and_dates_and_leave_numbers_and_blanks_alone(
     rows = [["英伟达", date(2024, 11, 22), 1.5, True, None, "x"],
             ["=1+1", date(2024, 11, 22), -2.0, False, " 空格 ", 3.0],
             ["英伟达", None, None, None, None, None]]
-    book = load_workbook(io.BytesIO(archive_xlsx({"t": xlsx_rows(rows, shared)}, shared)))
+    book = load_workbook(io.BytesIO(workbook_xlsx({"t": xlsx_rows(rows, shared)}, shared)))
     assert list(book["t"].iter_rows(values_only=True)) == [
         ("英伟达", "2024-11-22", 1.5, True, None, "x"),
         ("'=1+1", "2024-11-22", -2.0, False, " 空格 ", 3.0),

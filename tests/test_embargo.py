@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_data, weekly
+from conftest import ROOT, copy_data, weekly
 from generators.load.snapshots import load_archive, parse_time
 from generators.schema.model import BEIJING
 
@@ -196,30 +196,33 @@ def test_the_data_page_documents_publish_at_and_draft():
     assert "| `draft` | true / false | 否 |" in page
 
 
+def plugin_from_mkdocs_yml():
+    """The weekly plugin as mkdocs.yml configures it (reading WEEKLY_AS_OF / WEEKLY_DATA_DIR there)."""
+    from mkdocs.config import load_config
+
+    return load_config(str(ROOT / "mkdocs.yml")).plugins["weekly"]
+
+
 @pytest.mark.parametrize("value, expected", [
     ("2024-11-29 08:00", datetime(2024, 11, 29, 8, 0, tzinfo=BEIJING)),
     ("preview", None),     # `weekly serve`: the analyst's local preview shows everything
 ])
 def test_the_mkdocs_plugin_reads_the_moment_from_weekly_as_of(monkeypatch, value, expected):
-    from generators.mkdocs_plugin import WeeklyPlugin
-
     monkeypatch.setenv("WEEKLY_AS_OF", value)
-    assert WeeklyPlugin()._as_of() == expected
+    plugin = plugin_from_mkdocs_yml()
+    assert plugin.config.as_of == value
+    assert plugin._as_of() == expected
 
 
 def test_a_plain_mkdocs_build_embargoes_as_of_now(monkeypatch):
-    from generators.mkdocs_plugin import WeeklyPlugin
-
     monkeypatch.delenv("WEEKLY_AS_OF", raising=False)
-    moment = WeeklyPlugin()._as_of()
+    moment = plugin_from_mkdocs_yml()._as_of()
     assert moment.tzinfo == BEIJING and abs((datetime.now(BEIJING) - moment).total_seconds()) < 60
 
 
 def test_a_malformed_weekly_as_of_stops_the_build(monkeypatch):
     from mkdocs.exceptions import PluginError
 
-    from generators.mkdocs_plugin import WeeklyPlugin
-
     monkeypatch.setenv("WEEKLY_AS_OF", "tomorrow")
-    with pytest.raises(PluginError, match=r"^WEEKLY_AS_OF：应为 YYYY-MM-DD HH:MM，实际为 'tomorrow'$"):
-        WeeklyPlugin()._as_of()
+    with pytest.raises(PluginError, match=r"^weekly 插件的 as_of：应为 YYYY-MM-DD HH:MM，实际为 'tomorrow'$"):
+        plugin_from_mkdocs_yml()._as_of()

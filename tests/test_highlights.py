@@ -31,7 +31,7 @@ def shown(source) -> str:
 def cell(history: History, snapshot, source):
     spec = DATASET_BY_NAME[source.dataset]
     rows = (snapshot.rows[source.dataset] if source.dataset == "stocks"
-            else history.as_of(source.dataset, snapshot.issue.date, window_days=0))
+            else history.visible(source.dataset, snapshot.issue.date, window_days=0))
     found = [row for row in rows if tuple(row[k] for k in spec.key) == source.key]
     assert len(found) == 1, source
     assert found[0]["sample"] == source.sample, source
@@ -92,12 +92,12 @@ def test_record_maxima_follow_a_restated_week_as_a_full_scan_does(tmp_path):
     archive = load_archive(data)
     history = History(archive)
     for issue in archive.issues:
-        rows = history.as_of("visits", issue.date, window_days=0)
+        rows = history.visible("visits", issue.date, window_days=0)
         for week in sorted({r["week"] for r in rows}):
             scan: dict[str, float] = {}
             for r in rows:
                 if r["week"] < week:
                     scan[r["product"]] = max(scan.get(r["product"], r["visits"]), r["visits"])
             assert history.best_before("visits", issue.date, week) == scan, (issue.date, week)
-    last = history.as_of("visits", archive.issues[-1].date, window_days=0)
+    last = history.visible("visits", archive.issues[-1].date, window_days=0)
     assert [r["visits"] for r in last if r["product"] == "ChatGPT" and str(r["week"]) == "2024-11-08"] == [100]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import BuildError, Problem
 from ..exports.files import SheetPart
 from ..schema.model import Registry, Snapshot
 from ..schema.snapshot import Declarations
@@ -100,7 +101,8 @@ class CachedIssue:
                     raise ValueError("内容与写入时的哈希不符")
                 pages, files = pickle.loads(raw)
             except (OSError, pickle.PickleError, EOFError, ValueError) as exc:
-                raise CacheError(f"生成缓存已损坏（{path}：{exc}）；删除 {self.cache.folder.parent} 后重新构建即可") from None
+                raise BuildError([Problem(str(path), f"生成缓存已损坏：{exc}",
+                                          hint=f"删除 {self.cache.folder.parent} 后重新构建即可")]) from None
             self._content = {**pages, **files}
         return self._content
 
@@ -119,10 +121,6 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
         Path(tmp).unlink(missing_ok=True)
         raise
     return info
-
-
-class CacheError(RuntimeError):
-    """The page cache lost a file it listed (only if something else deleted or damaged it)."""
 
 
 class PageCache:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from ..pages.browse import archive_pages, latest_markdown, recency_boost
+from ..pages.browse import browse_pages, latest_markdown, recency_boost
 from .cache import CachedIssue, IssueOutput, PageCache, page_keys
 from .search import issue_words, search_words
 from ..charts.figures import Chart, build_charts
 from ..compute.history import Correction, History
 from ..pages.data_page import schema_markdown
-from ..exports.files import (SharedStrings, archive_files, archive_markdown, chart_files, dataset_lines, issue_zip,
+from ..exports.files import (SharedStrings, all_data_files, all_data_markdown, chart_files, dataset_lines, issue_zip,
                         sheet_parts)
 from ..pages.entities import entity_pages, mention_items, what_it_said
 from ..compute.highlights import week_highlights
@@ -162,12 +162,12 @@ def _generate(archive: Archive, cache: PageCache | None) -> Site:
     site.pages.update(pages)
     for entity_id, charts in site.entity_charts.items():
         site.files.update(chart_files(entity_folder(entity_id), charts)[1])
-    whole = archive_files(sheets, shared, archive.datasets)
+    whole = all_data_files(sheets, shared, archive.datasets)
     site.files.update(whole)
     site.pages[DATA_PAGE] = "\n".join([schema_markdown(archive.datasets), registry_markdown(archive.datasets),
-                                       archive_markdown(list(whole))])
+                                       all_data_markdown(list(whole))])
     site.pages[LATEST] = latest_markdown(issues[-1])
-    site.pages.update(archive_pages(issues))
+    site.pages.update(browse_pages(issues))
     site.words = search_words(archive.registry, words)
     return site
 
@@ -179,7 +179,7 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     snapshot, issue = archive.snapshots[i], archive.issues[i]
     datasets = archive.datasets
     # A dated dataset's charts draw its history up to the issue; the others the issue's own rows.
-    rows = {d.name: history.as_of(d.name, issue.date) if d.dated else snapshot.rows.get(d.name, ()) for d in datasets}
+    rows = {d.name: history.visible(d.name, issue.date) if d.dated else snapshot.rows.get(d.name, ()) for d in datasets}
     charts = build_charts(issue, rows, datasets)
     site.charts[issue.slug] = charts
     previous = archive.snapshots[i - 1].rows if i > 0 else None

@@ -10,7 +10,7 @@ from .pipeline import Site
 WRITTEN = ".weekly-issues.json"     # in a written folder: issue slug → the cache key its files are from
 
 
-def write(site: Site, out: Path) -> tuple[int, int]:
+def write(site: Site, out: Path, *, held_only: bool = False) -> tuple[int, int]:
     """Write the generated pages and download files under ``out`` (plain Markdown, portable to
     other builders); a file whose content is unchanged is not touched. Returns (files, changed).
 
@@ -18,6 +18,8 @@ def write(site: Site, out: Path) -> tuple[int, int]:
     files from the same cache key, each still as written (size and modification time, recorded
     in ``out/.weekly-issues.json``): a weekly rebuild neither loads nor compares the hundreds of
     published issues, and a file edited, emptied or deleted by hand is written again.
+    ``held_only``: write only what the page cache holds (the MkDocs plugin hands MkDocs everything
+    drawn in this run in memory).
     """
     stamps_path = out / WRITTEN
     keys, stats = _read_stamps(stamps_path)
@@ -41,6 +43,8 @@ def write(site: Site, out: Path) -> tuple[int, int]:
             if held is not None and held.slug in current:
                 written[rel] = stats[rel]
                 continue
+            if held_only and held is None:
+                continue
             data = outputs[rel]
             data = data.encode("utf-8") if isinstance(data, str) else data
             path = out / rel
@@ -55,8 +59,9 @@ def write(site: Site, out: Path) -> tuple[int, int]:
                 written[rel] = [info.st_size, info.st_mtime_ns]
             else:
                 written[rel] = _stat(path)
-    if site.keys or keys:       # only a cached build has anything to remember
-        atomic_write(stamps_path, json.dumps({"keys": site.keys, "files": written}, sort_keys=True).encode())
+    done = site.keys if not held_only else {slug: key for slug, key in site.keys.items() if slug in held_files}
+    if done or keys:       # only a cached build has anything to remember
+        atomic_write(stamps_path, json.dumps({"keys": done, "files": written}, sort_keys=True).encode())
     return total, changed
 
 

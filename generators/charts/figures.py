@@ -55,7 +55,7 @@ class Chart:
     table: Table
     notes: tuple[str, ...]
     sample: bool
-    labels: tuple[str, ...] = ()    # a ranked chart's CSV headers besides the first (see downloads.chart_columns)
+    labels: tuple[str, ...] = ()    # a ranked chart's CSV headers besides the first (see exports.files.chart_columns)
 
     @property
     def number(self) -> int:

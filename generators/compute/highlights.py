@@ -240,7 +240,7 @@ def price_moves(rule: HighlightRule, dataset: Dataset, week: Week) -> list[Highl
     """Each entity's latest value per series (new and used price) against the previous quote
     (within the chart's window)."""
     prices = week.this.get(dataset.name, ())
-    history = week.history.as_of(dataset.name, week.date)
+    history = week.history.visible(dataset.name, week.date)
     name, day_of, value = dataset.entity, dataset.date_column, rule.value
     column = dataset.column(value)
     series = dataset.column(dataset.series) if dataset.series else None

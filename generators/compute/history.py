@@ -119,7 +119,7 @@ class History:
                 self._corrections.update(_corrections(self._correctable, pairs))
             self._added += 1
 
-    def as_of(self, dataset: str, issue_date: date, window_days: int | None = None) -> list[Row]:
+    def visible(self, dataset: str, issue_date: date, window_days: int | None = None) -> list[Row]:
         """Rows visible to the issue of ``issue_date``: latest value per key, dated within the
         dataset's window (``window_days=0``: no window), oldest date first."""
         self._advance(issue_date)

@@ -226,7 +226,7 @@ def xlsx_rows(rows: Sequence[Sequence], shared: SharedStrings | None = None) -> 
     return "<row>" + "</row><row>".join(map("".join, zip(*columns))) + "</row>"
 
 
-def archive_xlsx(sheets: dict[str, str | bytes], shared: SharedStrings | None = None) -> bytes:
+def workbook_xlsx(sheets: dict[str, str | bytes], shared: SharedStrings | None = None) -> bytes:
     """A workbook of one sheet per entry: sheet name → its rows as ``xlsx_rows`` XML (text, or
     UTF-8 bytes), with the shared-string table they refer to, if any.
 
@@ -319,7 +319,7 @@ _SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SHEET_TAIL = b"</sheetData></worksheet>"
 
 
-def archive_files(parts: Sequence[dict[str, SheetPart]], shared: SharedStrings, datasets: Declarations) -> dict[str, bytes]:
+def all_data_files(parts: Sequence[dict[str, SheetPart]], shared: SharedStrings, datasets: Declarations) -> dict[str, bytes]:
     """The whole-archive downloads at their stable paths, data/downloads/<dataset>.csv and the XLSX,
     joined from each issue's ``sheet_parts`` (oldest issue first); ``shared``: the text table those
     parts refer to, as their writing left it."""
@@ -331,11 +331,11 @@ def archive_files(parts: Sequence[dict[str, SheetPart]], shared: SharedStrings, 
         header = ["issue", *(c.name for c in dataset.columns)]
         files[all_data_csv(dataset)] = b"".join([(BOM + csv_lines([header])).encode("utf-8"), *(p.csv for p in mine)])
         sheets[dataset.name] = b"".join([xlsx_rows([header]).encode("utf-8"), *(p.xml for p in mine)])
-    files[ALL_DATA_XLSX] = archive_xlsx(sheets, shared)
+    files[ALL_DATA_XLSX] = workbook_xlsx(sheets, shared)
     return files
 
 
-def archive_markdown(files: Sequence[str]) -> str:
+def all_data_markdown(files: Sequence[str]) -> str:
     """The 下载全部数据 section of the data page (data.md), linking each file."""
     lines = ["## 下载全部数据\n",
              "全部各期数据合并为一个文件，每行带 issue 列（所属期刊日期）；网址固定，可直接引用。"

@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import groupby
 
 
+from ..errors import DataError, Problem
 from ..schema.model import Issue
 from .issue import front_matter, link_text
 from .urls import ARCHIVE_INDEX, TAGS_INDEX, issue_path, issue_url, rel_link, tag_path, up, year_path
@@ -52,7 +53,7 @@ def issue_list(issues: Sequence[Issue], here: str, *, by_month: bool = False) ->
     return "\n".join(parts)
 
 
-def archive_index_markdown(issues: Sequence[Issue]) -> str:
+def browse_index_markdown(issues: Sequence[Issue]) -> str:
     """/archive/: the latest issues, then every year with its count, then every tag."""
     years = Counter(i.date.year for i in issues)
     year_lines = "".join(f"- [{y} 年]({rel_link(ARCHIVE_INDEX, year_path(y))})（{n} 期）\n"
@@ -92,16 +93,17 @@ def tag_markdown(tag: str, issues: Sequence[Issue]) -> str:
             + _excluded(issue_list(mine, here)))
 
 
-def archive_pages(issues: Sequence[Issue]) -> dict[str, str]:
+def browse_pages(issues: Sequence[Issue]) -> dict[str, str]:
     """Every browse page: docs path → Markdown."""
-    pages = {ARCHIVE_INDEX: archive_index_markdown(issues)}
+    pages = {ARCHIVE_INDEX: browse_index_markdown(issues)}
     for year in sorted({i.date.year for i in issues}):
         pages[year_path(year)] = year_markdown(year, issues)
     pages[TAGS_INDEX] = tags_index_markdown(issues)
     for tag in sorted({t for i in issues for t in i.tags}):
         path = tag_path(tag)
         if path in pages:
-            raise ValueError(f"主题 “{tag}” 与另一个主题的网址相同（{path}），请改名")
+            raise DataError([Problem(f"{i.slug}/issue.md", f"主题 “{tag}” 与另一个主题的网址相同（{path}）", hint="请改名")
+                             for i in issues if tag in i.tags])
         pages[path] = tag_markdown(tag, issues)
     return pages
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..schema.declarations import packaged
-from ..schema.snapshot import ISSUE_FIELDS, ISSUE_FILE, Declarations
+from ..schema.snapshot import ISSUE_FIELDS, ISSUE_FILE, Column, Dataset, Declarations
 
 KIND = {"text": "文字", "number": "数字", "date": "日期 YYYY-MM-DD", "month": "月份 YYYY-MM", "bool": "true / false",
         "choice": "类别", "datetime": "时间 YYYY-MM-DD HH:MM", "period": "区间", "mapping": "映射", "list": "列表"}
@@ -39,8 +39,24 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _limit(value: float | None) -> str:
-    return "不限" if value is None else f"{value:g}"
+def _aliases_and_ranges(dataset: Dataset) -> list[str]:
+    """The headers a spreadsheet may use instead of the column names, and each number's valid range."""
+    aliases = "；".join("、".join(f"`{a}`" for a in c.aliases) + f" → `{c.name}`" for c in dataset.columns if c.aliases)
+    ranges = "、".join(f"`{c.name}` {_range(c)}" + (f"（{c.unit}）" if c.unit else "")
+                      for c in dataset.columns if c.minimum is not None or c.maximum is not None)
+    out = []
+    if aliases:
+        out += [f"表头也可以用中文写法（如从表格软件导出时）：{aliases}。", ""]
+    if ranges:
+        out += [f"有效范围：{ranges}；超出范围会报错。", ""]
+    return out
+
+
+def _range(column: Column) -> str:
+    low, high = column.minimum, column.maximum
+    if low is not None and high is not None:
+        return f"在 {low:g} 与 {high:g} 之间"
+    return f"不小于 {low:g}" if low is not None else f"不大于 {high:g}"
 
 
 def schema_markdown(datasets: Declarations | None = None) -> str:
@@ -48,7 +64,8 @@ def schema_markdown(datasets: Declarations | None = None) -> str:
     out = ["---", "title: 数据说明", "---", "", "# 数据说明", "",
            "每期数据放在 `data/` 下一个以发布日期命名的文件夹里（如 `data/2024-11-22/`），"
            f"包含一个期刊文件 `{ISSUE_FILE}`（YAML front matter + Markdown 正文）和以下 CSV 文件。"
-           "本页由 `generators/schema.py` 自动生成，与校验程序使用同一份定义。", "",
+           "本页由数据集声明（`generators/schema/datasets.yaml`，以及数据文件夹自己的 `datasets.yaml`）自动生成，"
+           "与校验程序使用同一份定义。", "",
            "CSV 使用 UTF-8 编码（Excel 的“CSV UTF-8”带 BOM 也可以），逗号分隔，第一行为表头。"
            "数字用半角，不带千位分隔符和百分号；日期写作 `2024-11-22`。", "",
            f"## {ISSUE_FILE} 的 front matter", "", "| 项 | 类型 | 必填 | 说明 | 示例 |", "|---|---|---|---|---|"]
@@ -62,10 +79,9 @@ def schema_markdown(datasets: Declarations | None = None) -> str:
                 "| 列 | 类型 | 必填 | 说明 | 示例 |", "|---|---|---|---|---|"]
         for c in d.columns:
             kind = KIND[c.kind] + ("：" + "、".join(f"`{x}`" for x in c.choices) if c.choices else "")
-            if c.minimum is not None or c.maximum is not None:
-                kind += f"，有效范围 {_limit(c.minimum)}～{_limit(c.maximum)}"
             out.append(f"| `{c.name}` | {kind} | {'是' if c.required else '否'} | {_cell(c.description)} | `{c.example}` |")
         out += ["", f"每行由 {'、'.join(f'`{k}`' for k in d.key)} 唯一确定，重复会报错。", ""]
+        out += _aliases_and_ranges(d)
     out += INPUT_RULES
     out += ["## 图表代号", "", "`chart_notes` 用下列代号为图表添加“注”。", "", "| 代号 | 图表 | 来源 |", "|---|---|---|"]
     for s in datasets.charts:

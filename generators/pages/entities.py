@@ -215,8 +215,8 @@ def latest_figures(data: EntityData, datasets: Declarations) -> list[str]:
     return lines
 
 
-def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, str] | None = None,
-                    datasets: Declarations | None = None) -> str:
+def entity_markdown(data: EntityData, charts: list[Chart], chart_csvs: dict[int, str] | None,
+                    datasets: Declarations) -> str:
     """The page of one entity."""
     entity = data.entity
     kind = KIND_LABELS[entity.kind]
@@ -225,11 +225,11 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
              f'<p class="wk-meta"><span>{kind}</span>'
              + (f" · <span>别名：{' / '.join(_text(a) for a in entity.aliases)}</span>" if entity.aliases else "")
              + ' · <a href="../">全部公司与产品</a></p>\n']
-    latest = latest_figures(data, datasets) if datasets is not None else []
+    latest = latest_figures(data, datasets)
     parts.append("## 最新数据\n\n" + ("\n".join(f"- {_text(line)}" for line in latest) if latest else "暂无数据，仅在正文或建议关注中出现。") + "\n")
     if charts:
         parts.append("## 历史走势\n")
-        parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
+        parts.extend(chart_html(c, (chart_csvs or {}).get(c.number)) for c in charts)
     items = data.mentions[::-1]
     # Every issue that mentions the entity, as finished HTML: kept out of Python-Markdown (hundreds
     # of links per page were most of the entity pages' build time) and out of search (the issues
@@ -272,6 +272,6 @@ def entity_pages(archive: Archive, mentions: Mapping[date, dict[str, str]] | Non
         charts[entity_id] = entity_charts(data, archive.datasets)
     pages[ENTITIES_INDEX] = index_markdown(histories)
     for entity_id, data in histories.items():
-        downloads = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
-        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], downloads, archive.datasets)
+        chart_csvs = {c.number: name for c in charts[entity_id] if (name := chart_csv_name(c))}
+        pages[entity_path(data.entity)] = entity_markdown(data, charts[entity_id], chart_csvs, archive.datasets)
     return pages, charts

@@ -30,13 +30,13 @@ SAMPLE_BADGE = '<span class="wk-sample" title="非真实数据，仅用于演示
 
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
                    corrections: Sequence[Correction] = (), highlights: Sequence[tuple[str, bool]] = (),
-                   downloads: dict[int, str] | None = None, bundle: str | None = None,
+                   chart_csvs: dict[int, str] | None = None, bundle: str | None = None,
                    boost: float | None = None) -> str:
     """The complete Markdown page of one issue, as it stood when published.
 
     It depends only on this issue and earlier ones, so adding next week's snapshot leaves it
     byte-for-byte the same: the "next issue" link is filled in at build time (``link_next``).
-    ``downloads``: chart number → CSV URL relative to the page; ``bundle``: the issue's data ZIP;
+    ``chart_csvs``: chart number → its CSV's URL relative to the page; ``bundle``: the issue's data ZIP;
     ``boost``: its weight in search (newer is higher).
     """
     here = issue_path(issue)
@@ -56,7 +56,7 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
     parts.append("## 图表\n")
     if bundle:
         parts.append(f'<p class="wk-bundle" data-search-exclude><a href="{html.escape(bundle)}" download>下载本期全部数据（ZIP：各数据文件与每张图表的 CSV）</a></p>\n')
-    parts.extend(chart_html(c, (downloads or {}).get(c.number)) for c in charts)
+    parts.extend(chart_html(c, (chart_csvs or {}).get(c.number)) for c in charts)
     parts.append(_footer(here))
     parts.append(_pager(prev, "bottom"))
     return "\n".join(p for p in parts if p)
