@@ -26,7 +26,7 @@ from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
 from .render import HTML_BEGIN, HTML_END, link_next
-from .search import compact_index
+from .search import PageExtras, compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 
@@ -152,7 +152,14 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         """Rewrite Material's search index in compact form (see ``search.compact_index``)."""
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.is_file():
-            path.write_text(compact_index(path.read_text(encoding="utf-8")), encoding="utf-8")
+            path.write_text(compact_index(path.read_text(encoding="utf-8"), self._search_extras(),
+                                          [e.names for e in self.site.archive.registry.entities if e.id in self.site.entity_charts]), encoding="utf-8")
+
+    def _search_extras(self) -> dict[str, PageExtras]:
+        """Each issue's highlights and chart titles, by page location, for the search index."""
+        return {f"issues/{slug}/": PageExtras(tuple(h.text for h in self.site.highlights.get(slug, ())),
+                                              tuple(line for c in charts for line in (f"图表 {c.number}：{c.title}", *(f"注：{n}" for n in c.notes))))
+                for slug, charts in self.site.charts.items()}
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))
