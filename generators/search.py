@@ -20,8 +20,9 @@ import jieba
 
 GRAMS = "grams"
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-# A number with its unit, not part of a name or a longer number (H100, 1118-1120 are not figures).
-FIGURE = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?(?:%|万亿|亿|万|倍)")
+# A number with its unit, not part of a name or a longer number (H100, 1118-1120 are not figures);
+# "7.75 亿次" is the figure 7.75亿.
+FIGURE = re.compile(r"(?<![0-9A-Za-z.])(\d+(?:\.\d+)?)[ \u00a0]?(%|万亿|亿|万|倍)")
 TAG = re.compile(r"<[^>]*>")
 ZWSP = "\u200b"
 # A section outside the issues that is one long list (companies, tags, recent issues) is still
@@ -80,7 +81,7 @@ def index_grams(text: str, separator: re.Pattern) -> str:
     starts = {w[:2] for w in words}
     grams = {run[i:i + 2] for w in words for run in HAN.findall(w) for i in range(1, len(run) - 1)} - starts
     plain = html.unescape(TAG.sub(" ", text).replace(ZWSP, ""))
-    grams |= {f.lower() for f in FIGURE.findall(plain)} - words
+    grams |= {number + unit for number, unit in FIGURE.findall(plain)} - words
     return " ".join(sorted(grams))
 
 

@@ -17,7 +17,7 @@
   "use strict";
   var SETUP = 0, QUERY = 2, RESULT = 3;
   var HAN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)/, IS_HAN = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
-  var FIGURE = /(?<![0-9A-Za-z.])\d+(?:\.\d+)?(?:%|万亿|亿|万|倍)/g;   // as in generators/search.py
+  var FIGURE = /(?<![0-9A-Za-z.])(\d+(?:\.\d+)?)[ \u00a0]?(%|万亿|亿|万|倍)/g;   // as in generators/search.py
   var SPECIAL = /[:^~*+\-\\]/g;                                          // lunr query syntax
   var separator = /[\s\u200b]+/;
   var aliases = {}, groups = [];   // name → its group; group → every name of one entity (from the index)
@@ -31,7 +31,7 @@
       piece = piece.toLowerCase().replace(SPECIAL, "");
       if (piece && list.indexOf(piece) < 0) list.push(piece);
     }
-    word = word.replace(FIGURE, function (figure) { add(units, figure); return " "; });
+    word = word.replace(FIGURE, function (figure, number, unit) { add(units, number + unit); return " "; });
     word.split(separator).forEach(function (chunk) {
       chunk.split(HAN).forEach(function (part) {
         if (!part) return;
