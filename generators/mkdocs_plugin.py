@@ -156,9 +156,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                                           [e.names for e in self.site.archive.registry.entities if e.id in self.site.entity_charts]), encoding="utf-8")
 
     def _search_extras(self) -> dict[str, PageExtras]:
-        """Each issue's highlights and chart titles, by page location, for the search index."""
-        return {f"issues/{slug}/": PageExtras(tuple(h.text for h in self.site.highlights.get(slug, ())),
-                                              tuple(line for c in charts for line in (f"图表 {c.number}：{c.title}", *(f"注：{n}" for n in c.notes))))
+        """Each issue's chart titles and notes, by page location, for the search index."""
+        return {f"issues/{slug}/": PageExtras(tuple(line for c in charts for line in (f"图表 {c.number}：{c.title}", *(f"注：{n}" for n in c.notes))))
                 for slug, charts in self.site.charts.items()}
 
     def on_serve(self, server, *, config, builder):

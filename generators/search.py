@@ -32,16 +32,16 @@ SNIPPET = 80
 
 @dataclass(frozen=True)
 class PageExtras:
-    """What an issue page shows but Material does not index: its computed highlights (本周数据要点)
-    and its chart titles, both kept out of the page's Markdown for search (see render.py)."""
-    highlights: Sequence[str] = ()
+    """What an issue page shows but Material does not index: its chart titles and notes (the
+    charts are kept out of the page's Markdown for search, see render.py). The computed
+    本周数据要点 stay out: at 520 issues their figures alone would add ~100 KB gzip to the index."""
     charts: Sequence[str] = ()
 
 
 def compact_index(raw: str, extras: Mapping[str, PageExtras] | None = None,
                   aliases: Sequence[Sequence[str]] = ()) -> str:
     """Material's search_index.json, smaller and complete: UTF-8 instead of \\uXXXX escapes, no
-    empty sections, each issue's highlights and chart titles, and a ``grams`` field per entry.
+    empty sections, each issue's chart titles, and a ``grams`` field per entry.
 
     Material writes every Chinese character (and each zero-width space jieba inserts between words)
     as a six-byte escape; as UTF-8 they take three. Sections with no text (the chart heading,
@@ -91,8 +91,7 @@ def segment(text: str) -> str:
 
 
 def _with_extras(docs: list[dict], extras: Mapping[str, PageExtras]) -> list[dict]:
-    """Each issue's highlights appended to its first entry (the box sits under its heading), its
-    chart titles as the text of its 图表 section."""
+    """Each issue's chart titles and notes as the text of its 图表 section."""
     if not extras:
         return docs
     for doc in docs:
@@ -100,9 +99,7 @@ def _with_extras(docs: list[dict], extras: Mapping[str, PageExtras]) -> list[dic
         extra = extras.get(page)
         if extra is None:
             continue
-        if not anchor and extra.highlights:
-            doc["text"] += " <ul>" + "".join(f"<li>{segment(html.escape(t))}</li>" for t in extra.highlights) + "</ul>"
-        elif anchor and doc["title"] == "图表" and extra.charts:
+        if anchor and doc["title"] == "图表" and extra.charts:
             doc["text"] = "".join(f"<p>{segment(html.escape(t))}</p>" for t in extra.charts)
     return docs
 

@@ -2,7 +2,7 @@
 
 Written from the sample data and the seed report: names, aliases, mixed Han–Latin names, words
 inside longer runs of Han characters (which jieba glues to a neighbour), figures, two-term queries,
-chart titles and the computed 本周数据要点. Each query goes in twice, as a person enters it: typed
+chart titles and chart notes. Each query goes in twice, as a person enters it: typed
 key by key (Chinese characters arrive as IME text, with no keyup) and pasted (one `input` event, as
 from a phone's paste menu). The hit rate is printed; docs/maintainers/search.md records it.
 """
@@ -33,9 +33,9 @@ QUERIES = [
     # two terms
     ("英伟达 财报", SEED), ("讯飞星火 多模态", SEED), ("Kimi 推理模型", SEED), ("马斯克 Colossus", SEED),
     ("超微电脑 审计师", SEED), ("H100 价格", "entities/h100/"), ("工业富联 -12.92%", "issues/2024-11-15/"),
-    # chart titles, chart notes and the computed highlights
+    # chart titles and chart notes
     ("视频大模型网站访问量", SEED), ("App 下载量月度数据", SEED), ("算力股价本周复盘", SEED),
-    ("文小言即为原文心一言", SEED), ("涨幅最大", SEED),
+    ("文小言即为原文心一言", SEED), ("H100 GPU价格图", SEED),
 ]
 MUST = {("安永", SEED), ("海螺AI", SEED), ("9亿", SEED), ("52.15%", SEED)}
 # Material lists a page and then its matching sections; a result is a page.
