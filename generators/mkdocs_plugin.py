@@ -22,7 +22,9 @@ from mkdocs.structure.files import File, Files
 
 from .cache import CacheError
 from .errors import DataError
+from .entity_feeds import entity_feeds
 from .feed import FEED_PATH, feed_xml
+from .sharing import share_meta
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
 from .render import HTML_BEGIN, HTML_END, link_next
@@ -107,7 +109,15 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 raise PluginError(f"docs/{rel} 与生成的页面同名，请删除或改名")
             files.append(File(rel, str(self.pages_dir), config.site_dir, config.use_directory_urls))
         files.append(self._feed_file(config))
+        for path, xml in entity_feeds(self.site.archive, self.site.entity_charts, config.site_url, config.site_name).items():
+            files.append(File.generated(config, path, content=xml))
         return files
+
+    def on_page_context(self, context, *, page, config, nav):
+        """What a shared link shows (og: and article: meta, overrides/partials/sharing.html)."""
+        page.meta["wk_share"] = share_meta(self.site.archive, page.file.src_uri, page.meta, page.canonical_url,
+                                           config.site_name, config.site_description or "")
+        return context
 
     def on_page_markdown(self, markdown, *, page, config, files):
         """Lift finished HTML blocks (charts, issue lists) out of the Markdown; ``on_post_page`` puts them back.
