@@ -53,13 +53,10 @@ def compact_index(raw: str, extras: Mapping[str, PageExtras] | None = None,
     docs = _with_extras(index["docs"], extras or {})
     docs = [d for d in docs if "#" not in d["location"] or d.get("text", "").strip()]
     for doc in docs:
-        doc.pop(GRAMS, None)
-        if _is_list(doc):
-            _shorten_list(doc)
-        grams = index_grams(doc["title"] + " " + doc["text"] + " " + doc.get("list", ""), separator)
-        text_of_list = doc.pop("list", "")
-        if text_of_list:
-            grams = " ".join(dict.fromkeys([*_words(text_of_list, separator), *grams.split()]))
+        listed = _shorten_list(doc) if _is_list(doc) else ""
+        grams = index_grams(" ".join((doc["title"], doc["text"], listed)), separator)
+        if listed:
+            grams = " ".join(dict.fromkeys([*_words(listed, separator), *grams.split()]))
         if grams:
             doc[GRAMS] = grams
     index["config"]["fields"][GRAMS] = {"boost": 1.0}
@@ -109,11 +106,12 @@ def _is_list(doc: dict) -> bool:
     return not doc["location"].startswith("issues/") and text.startswith("<ul>") and len(text) > SNIPPET
 
 
-def _shorten_list(doc: dict) -> None:
-    """A list section's text becomes its first item; its whole text stays searchable through ``grams``."""
-    items = [item for item in (TAG.sub("", i).strip() for i in doc["text"].split("</li>")) if item]
-    doc["list"] = doc["text"]
+def _shorten_list(doc: dict) -> str:
+    """A list section's text becomes its first item; returns the whole text (searchable through ``grams``)."""
+    whole = doc["text"]
+    items = [item for item in (TAG.sub("", i).strip() for i in whole.split("</li>")) if item]
     doc["text"] = f"<p>{items[0]} …</p>" if items else ""
+    return whole
 
 
 def _words(text: str, separator: re.Pattern) -> list[str]:

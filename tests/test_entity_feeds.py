@@ -28,7 +28,7 @@ def test_every_entity_page_announces_its_own_feed_and_the_feed_parses(built_site
     pages = sorted(p.parent.name for p in (built_site / "entities").glob("*/index.html"))
     assert len(pages) >= 30
     for entity_id in pages:
-        link = re.search(r'<link rel="alternate" type="application/rss\+xml" title="算力周跟踪：[^"]+" href="([^"]+)">',
+        link = re.search(r'<link rel="alternate feed" type="application/rss\+xml" title="算力周跟踪：[^"]+" href="([^"]+)">',
                          head(built_site, f"entities/{entity_id}"))
         assert link and link.group(1).endswith(f"/entities/{entity_id}/feed.xml"), entity_id
         feed = feedparser.parse((built_site / "entities" / entity_id / "feed.xml").read_bytes())
