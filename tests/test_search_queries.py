@@ -121,3 +121,20 @@ def test_a_list_page_shows_one_line_not_the_whole_list(built_site):
     companies = next(d for d in docs if d["location"] == "entities/#_2")
     assert len(companies["text"]) < 100
     assert "海光信息" in companies["grams"]
+
+
+def test_on_a_phone_a_pasted_query_finds_the_seed_issue(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{server}/issues/2024-11-15/")
+        page.locator("label.md-header__button[for=__search]").tap()
+        page.locator("input.md-search__input").wait_for(state="visible")
+        page.keyboard.insert_text("海螺AI")
+        page.wait_for_function(f"({TOP})(3).includes('{server}/{SEED}')", timeout=10000)
+        assert errors == []
+    finally:
+        context.close()
