@@ -51,13 +51,14 @@
   function plan(value) {
     value = value.normalize("NFKC").trim();
     var words = aliases[key(value)] !== undefined ? [value.replace(/\s+/g, "")] : value.split(/\s+/);
-    var terms = [], seen = [];
+    var terms = [];
     function use(t) { if (terms.indexOf(t) < 0) terms.push(t); }
     var planned = words.filter(Boolean).map(function (word) {
       var names = [word], group = aliases[key(word)];
       if (group !== undefined) names = names.concat(groups[group]);
       var ways = names.map(cut).filter(function (c) { return c.units.length; });
-      ways.forEach(function (c) { c.units.forEach(use); c.runs.forEach(use); c.units.forEach(function (u) { seen.push(u); }); });
+      ways.forEach(function (c) { c.units.forEach(use); c.runs.forEach(use); });
+      ways.word = word;
       return ways;
     }).filter(function (ways) { return ways.length; });
     return { words: planned, marks: terms, query: terms.length ? terms.map(function (t) { return t + "*"; }).join(" ") : null };
@@ -81,6 +82,21 @@
         return titles.some(function (t) { return c.units.every(function (u) { return t.indexOf(u) >= 0; }); });
       });
     }).length;
+  }
+
+  /* Material lists what a result lacks (缺少): name the reader's words the page lacks, not their
+     pieces or the other names they were searched by. */
+  function lacking(group, words) {
+    function held(u) { return group.some(function (item) { return item.terms && item.terms[u] === true; }); }
+    var lacks = words.filter(function (ways) {
+      return !ways.some(function (c) { return c.units.every(held); });
+    }).map(function (ways) { return ways.word; });
+    group.forEach(function (item) {
+      var terms = {};
+      Object.keys(item.terms || {}).forEach(function (t) { if (item.terms[t]) terms[t] = true; });
+      lacks.forEach(function (w) { terms[w] = false; });
+      item.terms = terms;
+    });
   }
 
   function base(item) { return item.score / (item.boost || 1); }
@@ -117,8 +133,10 @@
           if (better) item.text = better;
         }
       });
-      return { group: group, held: coverage(group, p.words), best: Math.max.apply(null, group.map(base)),
-               titled: titled(group, p.words), date: date(group), order: order };
+      var ranked = { group: group, held: coverage(group, p.words), best: Math.max.apply(null, group.map(base)),
+                     titled: titled(group, p.words), date: date(group), order: order };
+      lacking(group, p.words);
+      return ranked;
     });
     ranked.sort(function (a, b) {
       if (Math.abs(a.held - b.held) > 1e-9) return b.held - a.held;
