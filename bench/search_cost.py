@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SEARCH_FILES = ("search/search_index.json", "javascripts/workers/search", "javascripts/lunr/")
+SEARCH_FILES = ("search/search_index.json", "javascripts/workers/", "javascripts/lunr/")
 QUERIES = ["寒武纪", "H100", "H100 价格"]
 
 

@@ -26,13 +26,15 @@ from mkdocs.structure.files import File, Files
 
 from .assemble.cache import PageCache
 from .errors import DataError, WeeklyError, grouped
+from .exports.entity_feeds import entity_feeds
 from .exports.feed import feed_xml
+from .pages.sharing import share_meta
 from .load.snapshots import PREVIEW, load_archive, now_in_beijing, parse_time
 from .assemble.pipeline import Site, generate
 from .assemble.site_files import write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
-from .pages.urls import FEED_PATH, issue_slug
-from .assemble.search import compact_index, jieba_dictionary
+from .pages.urls import FEED_PATH, ISSUES, issue_slug
+from .assemble.search import PageExtras, compact_index, jieba_dictionary
 from .sanitize import clean_html
 from .assemble.staging import acquire, cache_lock
 
@@ -227,7 +229,15 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                     files.append(File.generated(config, rel, content=outputs[rel]))
         files.append(self._feed_file(config))
         self._progress = Progress(sum(1 for f in files if f.is_documentation_page())) if os.environ.get(PROGRESS) else None
+        for path, xml in entity_feeds(self.site.archive, self.site.entity_charts, config.site_url, config.site_name).items():
+            files.append(File.generated(config, path, content=xml))
         return files
+
+    def on_page_context(self, context, *, page, config, nav):
+        """What a shared link shows (og: and article: meta, overrides/partials/sharing.html)."""
+        page.meta["wk_share"] = share_meta(self.site.archive, page.file.src_uri, page.meta, page.canonical_url,
+                                           config.site_name, config.site_description or "")
+        return context
 
     def on_page_markdown(self, markdown, *, page, config, files):
         """Lift finished HTML blocks (charts, issue lists) out of the Markdown; ``on_post_page`` puts them back.
@@ -282,8 +292,14 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         """Rewrite Material's search index in compact form (see ``search.compact_index``)."""
         path = Path(config.site_dir) / "search" / "search_index.json"
         if path.is_file():
-            path.write_text(compact_index(path.read_text(encoding="utf-8")), encoding="utf-8")
+            path.write_text(compact_index(path.read_text(encoding="utf-8"), self._search_extras(),
+                                          [e.names for e in self.site.archive.registry.entities if e.id in self.site.entity_charts]), encoding="utf-8")
         self._release_cache()
+
+    def _search_extras(self) -> dict[str, PageExtras]:
+        """Each issue's chart titles and notes, by page location, for the search index."""
+        return {f"{ISSUES}/{slug}/": PageExtras(tuple(line for c in charts for line in (f"图表 {c.number}：{c.title}", *(f"注：{n}" for n in c.notes))))
+                for slug, charts in self.site.charts.items()}
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

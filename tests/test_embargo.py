@@ -226,3 +226,23 @@ def test_a_malformed_weekly_as_of_stops_the_build(monkeypatch):
     monkeypatch.setenv("WEEKLY_AS_OF", "tomorrow")
     with pytest.raises(PluginError, match=r"^weekly 插件的 as_of：应为 YYYY-MM-DD HH:MM，实际为 'tomorrow'$"):
         plugin_from_mkdocs_yml()._as_of()
+
+
+@pytest.mark.build
+def test_entity_feeds_carry_no_embargoed_issue_until_its_publication_time(builds):
+    import feedparser
+
+    before, after = builds["2024-11-29 08:00"], builds["2024-11-29 09:00"]
+    for site, published in ((before, False), (after, True)):
+        feeds = sorted((site / "entities").glob("*/feed.xml"))
+        assert len(feeds) >= 30
+        links = set()
+        for path in feeds:
+            feed = feedparser.parse(path.read_bytes())
+            assert not feed.bozo, (path, feed.get("bozo_exception"))
+            links.update(e.link for e in feed.entries)
+        assert any(link.endswith(f"/issues/{EMBARGOED}/") for link in links) is published
+        assert (site / "entities" / "canary-co-q7" / "feed.xml").exists() is published
+    canary = feedparser.parse((after / "entities" / "canary-co-q7" / "feed.xml").read_bytes())
+    assert [e.link.rsplit("/", 2)[-2] for e in canary.entries] == [EMBARGOED]
+    assert "+77.71%" in canary.entries[0].summary

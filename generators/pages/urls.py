@@ -21,6 +21,7 @@ DATA_PAGE = "data.md"
 DISCLAIMER = "about/disclaimer.md"
 RATINGS = "about/ratings.md"
 FEED_PATH = "feed.xml"
+ENTITY_FEED = "feed.xml"            # beside each entity page: /entities/<id>/feed.xml
 DATA_ZIP = "data.zip"                # beside an issue's page: every file of its snapshot and every chart's CSV
 ALL_DATA_DIR = "data/downloads"      # the whole archive's rows, one CSV per dataset and one workbook
 ALL_DATA_XLSX = f"{ALL_DATA_DIR}/suanli-weekly.xlsx"
@@ -92,3 +93,8 @@ def chart_csv_name(chart: Chart) -> str | None:
 def all_data_csv(dataset: Dataset) -> str:
     """The whole archive's rows of one dataset, at a URL that never changes."""
     return f"{ALL_DATA_DIR}/{dataset.name}.csv"
+
+
+def entity_feed_path(entity: Entity) -> str:
+    """Where an entity's feed is served: beside its page, /entities/<id>/feed.xml."""
+    return f"{ENTITIES}/{entity.id}/{ENTITY_FEED}"
