@@ -169,9 +169,9 @@ def test_check_rejects_a_malformed_publish_at_and_draft(tmp_path):
     result = weekly("check", "--data", str(data))
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
-        "data/2024-11-22/issue.md: front matter 'publish_at' 应为北京时间 YYYY-MM-DD HH:MM，实际为 '周五上午'"
+        "data/2024-11-22/issue.md:17: front matter 'publish_at' 应为北京时间 YYYY-MM-DD HH:MM，实际为 '周五上午'"
         "（提示：写作 publish_at: \"2024-11-22 09:00\"）",
-        "data/2024-11-22/issue.md: front matter 'draft' 应为 true 或 false，实际为 '是'",
+        "data/2024-11-22/issue.md:18: front matter 'draft' 应为 true 或 false，实际为 '是'",
     ]
 
 
