@@ -113,7 +113,9 @@ def registry_markdown() -> str:
             "与 `aliases`（旧名、英文名、代码等其他写法，搜索任一别名都能找到该页）。\n\n"
             f"{columns}，以及 issue.md 的 `watchlists` 中的公司，都必须是登记过的名称或别名；"
             "未登记的名称会被 `weekly check` 报告，并提示最接近的登记项。"
-            "正文里“名称+涨跌幅”的写法（如 英伟达+3.54%）会与 stocks.csv 的 change_pct 核对，不一致即报错。\n\n"
+            "正文里名称后面的数字会与本期数据核对，不一致即报错并给出两边的数值：涨跌幅（英伟达+3.54%、股价下跌3.15%、寒武纪涨12.00%）"
+            "对 stocks.csv 的 change_pct，访问量（ChatGPT本周访问量突破9亿）对 visits.csv，下载量（单日下载量近300万）对 downloads.csv，"
+            "价格（H100新品价格$29,461）对 gpu_prices.csv。\n\n"
             "```yaml\ncompanies:\n  - {id: nvidia, name: 英伟达, aliases: [NVIDIA, NVDA]}\n"
             "products:\n  - {id: wenxiaoyan, name: 文小言, aliases: [文心一言]}\n"
             "gpus:\n  - {id: h100, name: H100, aliases: [NVIDIA H100]}\n```\n")
