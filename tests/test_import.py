@@ -122,6 +122,23 @@ def test_import_reads_a_gbk_csv_with_thousands_separators_and_yi(tmp_path, data)
     assert "访问量.csv 第 2–4 行 week：data_periods.visits 的起始日：2024-11-08" in out
 
 
+def test_import_reads_a_gbk_stocks_csv_with_percent_signs_and_thousands_separators(tmp_path, data):
+    path = tmp_path / "个股.csv"
+    path.write_bytes((
+        "股票代码,股票简称,涨跌幅,总市值,收盘价\r\n"
+        "NVDA.O,英伟达,3.54%,\"35,000\",145.89\r\n"
+        "688256.SH,寒武纪,9.98%,\"2,660.5\",\"1,052.00\"\r\n"
+    ).encode("gbk"))
+    result = weekly("import", str(path), "--issue", ISSUE, "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert (data / ISSUE / "stocks.csv").read_text(encoding="utf-8") == (
+        "name,ticker,market,segment,change_pct,market_cap,close,sample\n"
+        "英伟达,NVDA.O,美股,GPU/CPU,3.54,35000,145.89,false\n"
+        "寒武纪,688256.SH,A股,GPU/CPU,9.98,2660.5,1052,false\n")
+    assert "个股.csv：按 GBK/GB18030 编码读取" in result.stdout
+    assert "个股.csv 第 2–3 行 change_pct：去掉百分号" in result.stdout or "第 2 行 change_pct：去掉百分号" in result.stdout
+
+
 def test_import_reads_a_tab_separated_utf16_export_with_months_as_typed(tmp_path, data):
     path = tmp_path / "七麦导出.txt"
     text = ("App\t月份\t下载量\t是否完整\t\t\n"
