@@ -25,8 +25,9 @@ from .errors import DataError
 from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
-from .render import HTML_BEGIN, HTML_END, link_next
+from .render import DISCLAIMER, HTML_BEGIN, HTML_END, RATINGS, link_next
 from .search import compact_index
+from .statements import statements_html
 
 log = logging.getLogger("mkdocs.plugins.weekly")
 
@@ -73,6 +74,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         except CacheError as exc:
             raise PluginError(str(exc)) from None
         self._use_dictionary(config)
+        docs = Path(config.docs_dir)
+        self.statements = statements_html(*((docs / page).read_text(encoding="utf-8") for page in (DISCLAIMER, RATINGS)))
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
         return config
@@ -133,10 +136,11 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         return SLOT.sub(lambda m: blocks[int(m.group(1))], output)
 
     def on_page_content(self, html, *, page, config, files):
-        # The issue Markdown never changes once published; its "next issue" link is added here.
+        # The issue Markdown never changes once published; its "next issue" link is added here,
+        # and the full statements a printed issue ends with (print.css shows them in print only).
         rel = page.file.src_uri
         if rel.startswith("issues/") and rel.endswith(".md"):
-            return link_next(html, self.site.issue_after(rel[len("issues/"):-len(".md")]))
+            return link_next(html, self.site.issue_after(rel[len("issues/"):-len(".md")])) + self.statements
         return html
 
     def _feed_file(self, config) -> File:

@@ -34,6 +34,16 @@ def issue_path(issue: Issue) -> str:
     return f"issues/{issue.slug}.md"
 
 
+def pdf_name(issue: Issue) -> str:
+    """The file name of an issue's PDF edition (``weekly pdf``), beside its page: 算力周跟踪-YYYY-MM-DD.pdf."""
+    return f"算力周跟踪-{issue.slug}.pdf"
+
+
+def pdf_path(issue: Issue) -> str:
+    """Where an issue's PDF edition lives in the built site."""
+    return f"issues/{issue.slug}/{pdf_name(issue)}"
+
+
 def rel_link(from_path: str, to_path: str) -> str:
     """A relative Markdown link between two docs-tree paths."""
     up = from_path.count("/")
@@ -56,6 +66,7 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
         _front_matter(issue, boost),
         f"# {dated_title(issue)}\n",
         _meta_line(issue),
+        _edition_link(issue),
         _pager(prev, "top"),
         _corrections(corrections),
     ]
@@ -137,6 +148,12 @@ def _meta_line(issue: Issue) -> str:
     if issue.tags:
         items.append("<span>主题：" + "、".join(_text(t) for t in issue.tags) + "</span>")
     return '<p class="wk-meta">' + " · ".join(items) + "</p>\n"
+
+
+def _edition_link(issue: Issue) -> str:
+    # The PDF sits beside the page (issues/<date>/), so the link is its bare name.
+    return (f'<p class="wk-edition" data-search-exclude><a href="{html.escape(pdf_name(issue))}" download>下载 PDF</a>'
+            f"（A4 研报版式，含图表与声明）</p>\n")
 
 
 NEXT_PLACEHOLDER = '<span class="wk-pager-next wk-pager-none">下一期 →：尚未发布</span>'
@@ -233,7 +250,8 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     notes = "".join(f'<p class="wk-note">注：{_cell(n)}</p>' for n in chart.notes)
     sample_note = ('<p class="wk-note wk-note-sample">标注“示例数据”的图表含示例数值（数据文件中 sample=true 的行），仅用于演示。</p>'
                    if chart.sample else "")
-    link = (f' · <a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
+    # The separator in its own span, so print (which leaves the link out) can leave it out too.
+    link = (f'<span class="wk-download-sep"> · </span><a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
             if download else "")
     block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
