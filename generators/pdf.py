@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .cache import page_keys
 from .model import Archive, Issue
-from .render import dated_title, pdf_path
+from .render import pdf_path
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags for closed networks and containers (as the browser tests use): no sandbox, no background traffic.
@@ -219,7 +219,7 @@ def finish(raw: bytes, issue: Issue, radicals: dict[int, int] | None = None) -> 
     moment = issue.publication_time.strftime("D:%Y%m%d%H%M%S+08'00'")
     writer.metadata = None
     writer.add_metadata({
-        "/Title": f"算力周跟踪 {dated_title(issue)}",
+        "/Title": f"算力周跟踪 {issue.slug} · {issue.title}",
         "/Subject": issue.lead,
         "/Keywords": "、".join(issue.tags),
         "/Creator": "算力周跟踪 weekly pdf",
