@@ -216,6 +216,7 @@ def finish(raw: bytes, issue: Issue, radicals: dict[int, int] | None = None) -> 
     _check_fonts_embedded(reader, issue)
     writer = PdfWriter(clone_from=reader)
     _unify_radicals(writer, radical_table() if radicals is None else radicals)
+    _drop_node_ids(writer)
     moment = issue.publication_time.strftime("D:%Y%m%d%H%M%S+08'00'")
     writer.metadata = None
     writer.add_metadata({
@@ -318,6 +319,20 @@ def _unify_radicals(writer, table: dict[int, int]) -> None:
             fixed = unify_cmap(data, table)
             if fixed != data:
                 stream.set_data(fixed)
+
+
+def _drop_node_ids(writer) -> None:
+    """Chromium names each tagged element by its DOM node number (/ID (node00000463)), which a
+    change anywhere in the page shifts (the next-issue link, hidden in print, filled in a week
+    later); they are dropped with the tree that indexes them, so the bytes follow what is printed."""
+    from pypdf.generic import DictionaryObject
+
+    for obj in writer._objects:
+        if isinstance(obj, DictionaryObject):
+            if obj.get("/Type") == "/StructElem" and "/ID" in obj:
+                del obj["/ID"]
+            elif obj.get("/Type") == "/StructTreeRoot" and "/IDTree" in obj:
+                del obj["/IDTree"]
 
 
 def _check_fonts_embedded(reader, issue: Issue) -> None:
