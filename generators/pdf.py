@@ -7,8 +7,9 @@ and what the reader prints from the browser and the PDF are one layout. Nothing 
 the system's Chromium is driven through Playwright (the ``pdf`` extra).
 
 A PDF is generated once per issue and kept in a cache folder under a key: for a sealed issue
-(``data/published.sha256``) the digests of its sealed files, so a published PDF is never redrawn
-by a code or style change; otherwise the issue's page-cache key and the print assets. Its
+(``data/published.sha256``) the digests of its and every earlier issue's sealed files, so a
+published PDF is never redrawn by a code or style change (only by a deliberate unseal, or a new
+``EDITION``); otherwise the issue's page-cache key and the print assets. Its
 metadata is fixed (creation date = the issue's publication time), so the same inputs give the
 same bytes. Only issues public at ``as_of`` are printed: an embargoed issue has no PDF.
 """
@@ -71,12 +72,14 @@ def pdf_keys(archive: Archive, seals: dict[str, str], root: Path) -> dict[str, s
         path = root / rel
         assets.update(rel.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
     assets.update(Path(__file__).read_bytes())
-    keys = {}
+    keys, chain, all_sealed = {}, hashlib.sha256(EDITION.encode()), True
     for issue, page_key in zip(archive.issues, page_keys(archive.snapshots, archive.registry)):
+        # An issue's charts draw on every earlier issue: sealed keys run over the seals so far.
         sealed = sorted((rel, digest) for rel, digest in seals.items() if rel.startswith(issue.slug + "/"))
-        if sealed:
-            lines = "".join(f"{digest}  {rel}\n" for rel, digest in sealed)
-            keys[issue.slug] = "s" + hashlib.sha256(f"{EDITION}\n{lines}".encode()).hexdigest()[:31]
+        all_sealed = all_sealed and bool(sealed)
+        chain.update("".join(f"{digest}  {rel}\n" for rel, digest in sealed).encode())
+        if all_sealed:
+            keys[issue.slug] = "s" + chain.hexdigest()[:31]
         else:
             keys[issue.slug] = "p" + hashlib.sha256(page_key.encode() + assets.digest()).hexdigest()[:31]
     return keys
