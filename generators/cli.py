@@ -316,7 +316,8 @@ def _usage(message: str) -> None:
               help="已构建的网站（weekly build 的输出）；PDF 写在各期页面旁")
 @click.option("--cache-dir", default=".cache/weekly/pdf", show_default=True, type=click.Path(path_type=Path),
               help="已排版的 PDF：每期只排版一次")
-@click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path),
+              help="网站配置；其所在文件夹的 docs/assets 含打印样式")
 @AS_OF
 def pdf(days: tuple[str, ...], data_dir: Path, site_dir: Path, cache_dir: Path, config_file: Path, as_of: datetime) -> None:
     """为每一期（或给出的日期）生成 A4 研报版式的 PDF（算力周跟踪-YYYY-MM-DD.pdf），放在该期页面旁。
