@@ -545,6 +545,41 @@ def _issue_folder(data_dir: Path, day: str | None) -> Path:
 
 
 @main.command()
+@click.argument("days", nargs=-1, metavar="[DATE]...")
+@click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path))
+@click.option("--site-dir", default="site", show_default=True, type=click.Path(path_type=Path),
+              help="已构建的网站（weekly build 的输出）；PDF 写在各期页面旁")
+@click.option("--cache-dir", default=".cache/weekly/pdf", show_default=True, type=click.Path(path_type=Path),
+              help="已排版的 PDF：每期只排版一次")
+@click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path),
+              help="网站配置；其所在文件夹的 docs/assets 含打印样式")
+@AS_OF
+def pdf(days: tuple[str, ...], data_dir: Path, site_dir: Path, cache_dir: Path, config_file: Path, as_of: datetime) -> None:
+    """为每一期（或给出的日期）生成 A4 研报版式的 PDF（算力周跟踪-YYYY-MM-DD.pdf），放在该期页面旁。
+
+    需要 Debian 的 chromium 与 fonts-noto-cjk；先运行 weekly build。已排版的期直接复用，未到发布时间的期没有 PDF。
+
+    例：weekly build --site-dir site && weekly pdf --site-dir site 2024-11-22
+    """
+    from .errors import Problems
+    from .load.seal import read_seals
+    from .load.snapshots import load_archive
+    from .tools.pdf import generate, pdf_jobs, remove_stale, select
+
+    try:
+        wanted = [date.fromisoformat(d) for d in days]
+    except ValueError as exc:
+        _usage(f"日期应为 YYYY-MM-DD：{exc}")
+    started = time.perf_counter()
+    archive = load_archive(data_dir, as_of)          # bad data, a PdfError: one line each, exit 1 (_Weekly)
+    issues = select(archive, wanted, site_dir)
+    jobs = pdf_jobs(archive, issues, read_seals(data_dir, Problems(data_dir)), config_file.resolve().parent)
+    printed, reused = generate(jobs, site_dir, cache_dir, click.echo)
+    remove_stale(cache_dir, jobs)
+    click.echo(f"PDF：{len(jobs)} 期（新排版 {printed}，沿用 {reused}），{time.perf_counter() - started:.1f} 秒。")
+
+
+@main.command()
 @click.option("--weeks", default=520, show_default=True, help="期数")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path))
 @click.option("--end", "end", default="2024-11-15", show_default=True, help="最后一期的日期（周五）")

@@ -33,7 +33,8 @@ from .load.snapshots import PREVIEW, load_archive, now_in_beijing, parse_time
 from .assemble.pipeline import Site, generate
 from .assemble.site_files import write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
-from .pages.urls import FEED_PATH, ISSUES, issue_slug
+from .pages.statements import statements_html
+from .pages.urls import DISCLAIMER, FEED_PATH, ISSUES, RATINGS, issue_slug
 from .assemble.search import PageExtras, compact_index, jieba_dictionary
 from .sanitize import clean_html
 from .assemble.staging import acquire, cache_lock
@@ -156,6 +157,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             LAST_GOOD[self.data_dir] = self.site
             self._touch(BANNERED.pop(self.data_dir, set()), remember=False)   # redrawn without the notice
         self._use_dictionary(config)
+        docs = Path(config.docs_dir)
+        self.statements = statements_html(*((docs / page).read_text(encoding="utf-8") for page in (DISCLAIMER, RATINGS)))
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
         if os.environ.get(PROGRESS):
@@ -270,14 +273,16 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         return output
 
     def on_page_content(self, html, *, page, config, files):
-        # The issue Markdown never changes once published; its "next issue" link is added here.
+        # The issue Markdown never changes once published; its "next issue" link is added here,
+        # and the full statements a printed issue ends with (print.css shows them in print only).
         rel = page.file.src_uri
         if rel in self.site.pages:
             # Generated pages carry analyst text: nothing but the allow-list reaches the reader
             # (the lifted chart blocks are put back after this, in on_post_page).
             html = clean_html(html)
         slug = issue_slug(rel)
-        return html if slug is None else link_next(html, self.site.issue_after(slug))
+        # An issue ends with the full statements, as the printed report does (print.css shows them in print only).
+        return html if slug is None else link_next(html, self.site.issue_after(slug)) + self.statements
 
     def _feed_file(self, config) -> File:
         """feed.xml at the site root, with absolute links built from site_url."""

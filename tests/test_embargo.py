@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import ROOT, copy_data, weekly
 from generators.load.snapshots import load_archive, parse_time
@@ -63,6 +65,9 @@ def site_text(site: Path) -> str:
         text = raw.decode("utf-8", errors="replace")
         if path.suffix == ".json":
             text += json.dumps(json.loads(text), ensure_ascii=False)
+        if path.suffix == ".pdf":       # the PDF edition: its extracted text, also without the spaces put between scripts
+            extracted = "".join(page.extract_text() for page in PdfReader(path).pages)
+            text = extracted + "\n" + re.sub(r"\s+", "", extracted)
         parts.append(f"\n=== {path.relative_to(site)}\n{text}")
     return "".join(parts)
 
@@ -83,6 +88,12 @@ def builds(tmp_path_factory) -> dict[str, Path]:
         result = weekly("build", "--data", str(data), "--site-dir", str(site), "--as-of", as_of)
         assert result.returncode == 0, result.stdout + result.stderr
         sites[as_of] = site
+    # The PDF editions, latest moment first, from one cache: the embargoed issue's PDF is in the
+    # cache before the earlier sites get theirs, and must not reach them.
+    for as_of in reversed(list(sites)):
+        result = weekly("pdf", "--data", str(data), "--site-dir", str(sites[as_of]), "--cache-dir", str(tmp / "pdf-cache"),
+                        "--as-of", as_of)
+        assert result.returncode == 0, result.stdout + result.stderr
     return sites
 
 
@@ -93,6 +104,20 @@ def test_nothing_of_an_embargoed_issue_is_in_the_site_the_hour_before(builds):
     assert leaked == []
     assert (builds["2024-11-29 08:00"] / "sitemap.xml").exists()
     assert (builds["2024-11-29 08:00"] / "search" / "search_index.json").exists()
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_an_embargoed_issue_has_no_pdf_before_its_time_and_its_own_at_it(builds, tmp_path):
+    early, on_time = builds["2024-11-29 08:00"], builds["2024-11-29 09:00"]
+    assert sorted(p.name for p in early.rglob("*.pdf"))[-1] == "算力周跟踪-2024-11-22.pdf"
+    assert [c for c in CANARIES if c in site_text(early)] == []
+    pdf = on_time / "issues" / EMBARGOED / f"算力周跟踪-{EMBARGOED}.pdf"
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(pdf).pages))
+    assert "CANARY-XJ9Q" in text and "金丝雀科技+77.7123%" in text and "98765.4321" in text
+    # asked for by date before its time, it is refused
+    result = weekly("pdf", "--site-dir", str(early), "--cache-dir", str(tmp_path / "c"), "--as-of", "2024-11-29 08:00", EMBARGOED)
+    assert result.returncode == 1 and "不是已发布的一期" in result.stderr
 
 
 @pytest.mark.build

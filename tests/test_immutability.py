@@ -18,7 +18,7 @@ from generators.schema.declarations import packaged
 
 DATASET_BY_NAME = packaged().by_name
 
-from conftest import copy_data
+from conftest import copy_data, weekly
 
 LATEST = "2024-11-22"
 NEXT = "2024-11-29"
@@ -120,3 +120,22 @@ def test_corrections_found_while_replaying_equal_a_scan_of_each_keys_previous_va
     found = History(archive).corrections(archive.issues[-1].date)
     assert expected and {day: [(c.dataset, float(c.old), float(c.new), c.published) for c in cs]
                           for day, cs in found.items()} == expected
+
+
+@pytest.mark.browser
+def test_adding_next_week_leaves_every_published_pdf_byte_for_byte_the_same(tmp_path):
+    data, site = copy_data(tmp_path), tmp_path / "site"
+
+    def publish(cache: Path, *days: str) -> dict[str, bytes]:
+        for command in (["build"], ["pdf", "--cache-dir", str(cache), *days]):
+            result = weekly(*command, "--data", str(data), "--site-dir", str(site))
+            assert result.returncode == 0, result.stdout + result.stderr
+        return {p.name: p.read_bytes() for p in site.rglob("*.pdf")}
+
+    before = publish(tmp_path / "cache", "2024-11-15", LATEST)
+    add_next_week(data)
+    # printed again from nothing (a fresh cache), with the next issue now linked from the page
+    after = publish(tmp_path / "fresh-cache", "2024-11-15", LATEST, NEXT)
+    assert set(after) == set(before) | {f"算力周跟踪-{NEXT}.pdf"}
+    for name, pdf in before.items():
+        assert after[name] == pdf, name

@@ -1,6 +1,7 @@
 """The built site holds together: every internal link, anchor and asset resolves inside the build."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -60,7 +61,9 @@ def broken_links(site: Path, base_url: str) -> list[str]:
 def test_every_internal_link_anchor_and_asset_of_the_built_site_resolves(built_site, port):
     base_url = f"http://127.0.0.1:{port}/{SITE_PATH}/"
     assert len(list(built_site.rglob("*.html"))) >= 12
-    assert broken_links(built_site, base_url) == []
+    # Each issue's PDF edition is written by `weekly pdf` after the build (test_pdf checks those links).
+    edition = re.compile(r"^issues/([\d-]+)/index\.html: 算力周跟踪-\1\.pdf \(no file ")
+    assert [b for b in broken_links(built_site, base_url) if not edition.match(b)] == []
 
 
 def test_the_link_checker_notices_a_missing_page_and_a_missing_anchor(tmp_path):

@@ -17,7 +17,7 @@ from ..charts.figures import Chart, figure_json
 from ..compute.history import Correction
 from ..schema.model import Issue
 from ..schema.units import MEMO
-from .urls import DISCLAIMER, RATINGS, issue_path, rel_link, sibling_issue_url
+from .urls import DISCLAIMER, RATINGS, issue_path, pdf_name, rel_link, sibling_issue_url
 
 WEEKDAYS = "一二三四五六日"
 # Finished HTML (a chart block, an entity page's list of issues): the MkDocs plugin lifts it out
@@ -44,6 +44,7 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
         _front_matter(issue, boost),
         f"# {dated_title(issue)}\n",
         _meta_line(issue),
+        _edition_link(issue),
         _pager(prev, "top"),
         _corrections(corrections),
     ]
@@ -125,6 +126,12 @@ def _meta_line(issue: Issue) -> str:
     if issue.tags:
         items.append("<span>主题：" + "、".join(_text(t) for t in issue.tags) + "</span>")
     return '<p class="wk-meta">' + " · ".join(items) + "</p>\n"
+
+
+def _edition_link(issue: Issue) -> str:
+    # The PDF sits beside the page (issues/<date>/), so the link is its bare name.
+    return (f'<p class="wk-edition" data-search-exclude><a href="{html.escape(pdf_name(issue))}" download>下载 PDF</a>'
+            f"（A4 研报版式，含图表与声明）</p>\n")
 
 
 NEXT_PLACEHOLDER = '<span class="wk-pager-next wk-pager-none">下一期 →：尚未发布</span>'
@@ -216,7 +223,8 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     notes = "".join(f'<p class="wk-note">注：{_cell(n)}</p>' for n in chart.notes)
     sample_note = ('<p class="wk-note wk-note-sample">标注“示例数据”的图表含示例数值（数据文件中 sample=true 的行），仅用于演示。</p>'
                    if chart.sample else "")
-    link = (f' · <a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
+    # The separator in its own span, so print (which leaves the link out) can leave it out too.
+    link = (f'<span class="wk-download-sep"> · </span><a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
             if download else "")
     block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'

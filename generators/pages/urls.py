@@ -98,3 +98,13 @@ def all_data_csv(dataset: Dataset) -> str:
 def entity_feed_path(entity: Entity) -> str:
     """Where an entity's feed is served: beside its page, /entities/<id>/feed.xml."""
     return f"{ENTITIES}/{entity.id}/{ENTITY_FEED}"
+
+
+def pdf_name(issue: Issue) -> str:
+    """The file name of an issue's PDF edition (``weekly pdf``), beside its page: 算力周跟踪-YYYY-MM-DD.pdf."""
+    return f"算力周跟踪-{issue.slug}.pdf"
+
+
+def pdf_path(issue: Issue) -> str:
+    """Where an issue's PDF edition lives in the built site."""
+    return f"{ISSUES}/{issue.slug}/{pdf_name(issue)}"

@@ -76,6 +76,13 @@
     document.querySelectorAll(".wk-plot[data-figure]").forEach(draw);
   }
 
+  // For print.js: draw every chart not drawn yet (a printed page shows them all).
+  window.wkCharts = {
+    drawAll: function () {
+      if (typeof Plotly !== "undefined") document.querySelectorAll(".wk-plot[data-figure]:not([data-rendered])").forEach(draw);
+    }
+  };
+
   new MutationObserver(function (records) {
     if (records.some(function (r) { return r.attributeName === "data-md-color-scheme"; })) restyle();
   }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
