@@ -4,10 +4,11 @@
 #   requirements.lock        the runtime dependencies and the build backend (pyproject's
 #                            [build-system] requires), every file's sha256
 #   requirements-test.lock   the same versions plus the `test` extra
+#   requirements-pdf.lock    the same versions plus the `pdf` extra (`weekly pdf` in the deploy)
 #
 # uv is pinned here; it resolves for every platform (--universal) so an analyst on Windows or macOS
 # installs the same versions. Run it after changing a dependency in pyproject.toml, then commit the
-# three files together: tests/test_lock.py fails while pyproject and the locks disagree.
+# four files together: tests/test_lock.py fails while pyproject and the locks disagree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV_VERSION=0.13.9
@@ -25,6 +26,8 @@ common=(--universal --fork-strategy fewest --python-version 3.11 --generate-hash
 .venv/bin/python -m uv pip compile "${common[@]}" pyproject.toml "$build_in" -o requirements.lock
 .venv/bin/python -m uv pip compile "${common[@]}" --extra test -c requirements.lock \
   pyproject.toml "$build_in" -o requirements-test.lock
+.venv/bin/python -m uv pip compile "${common[@]}" --extra pdf -c requirements-test.lock \
+  pyproject.toml "$build_in" -o requirements-pdf.lock
 # uv names the temporary input file in the "# via" comments: name what it stands for instead.
 sed -i "s|# via -r .*\.in$|# via pyproject.toml [build-system]|; s|^    #   -r .*\.in$|    #   pyproject.toml [build-system]|" \
-  requirements.lock requirements-test.lock
+  requirements.lock requirements-test.lock requirements-pdf.lock

@@ -49,9 +49,12 @@ def pinned(requirements: list[str]) -> dict[str, str]:
 
 RUNTIME = {**pinned(PYPROJECT["project"]["dependencies"]), **pinned(PYPROJECT["build-system"]["requires"])}
 TEST = {**RUNTIME, **pinned(PYPROJECT["project"]["optional-dependencies"]["test"])}
+PDF = {**RUNTIME, **pinned(PYPROJECT["project"]["optional-dependencies"]["pdf"])}
+LOCKS = ["requirements.lock", "requirements-test.lock", "requirements-pdf.lock"]
 
 
-@pytest.mark.parametrize(("lock_file", "wanted"), [("requirements.lock", RUNTIME), ("requirements-test.lock", TEST)])
+@pytest.mark.parametrize(("lock_file", "wanted"), [("requirements.lock", RUNTIME), ("requirements-test.lock", TEST),
+                                                   ("requirements-pdf.lock", PDF)])
 def test_lock_pins_what_pyproject_asks_for(lock_file, wanted):
     """Fails when a pin in pyproject.toml changes without `bash scripts/lock.sh`."""
     locked = {(name, version) for name, version, marker, _ in lock(lock_file) if applies(marker)}
@@ -59,17 +62,20 @@ def test_lock_pins_what_pyproject_asks_for(lock_file, wanted):
     assert not missing, f"{lock_file} lacks {sorted(missing)}: run bash scripts/lock.sh"
 
 
-@pytest.mark.parametrize("lock_file", ["requirements.lock", "requirements-test.lock"])
+@pytest.mark.parametrize("lock_file", LOCKS)
 def test_every_locked_package_has_hashes(lock_file):
     entries = lock(lock_file)
     assert len(entries) > 20
     assert [name for name, _, _, hashes in entries if hashes == 0] == []
 
 
-def test_the_test_lock_keeps_the_runtime_versions():
-    """The test suite runs against the versions the site is built with."""
+def test_the_test_and_pdf_locks_keep_the_runtime_versions():
+    """The test suite runs against the versions the site is built with, and the deploy prints PDFs with them."""
+    runtime = {(n, v, m) for n, v, m, _ in lock("requirements.lock")}
     test = {(name, version, marker) for name, version, marker, _ in lock("requirements-test.lock")}
-    assert {(n, v, m) for n, v, m, _ in lock("requirements.lock")} <= test
+    pdf = {(name, version, marker) for name, version, marker, _ in lock("requirements-pdf.lock")}
+    assert runtime <= test and runtime <= pdf
+    assert pdf - runtime <= test      # what the PDF step adds is what the tests print with
 
 
 def test_the_lock_has_no_package_pyproject_no_longer_needs():
