@@ -226,7 +226,10 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     cid = f"chart-{chart.number}"
     caption = f"图表 {chart.number}：{_cell(chart.title)}"
     if chart.figure["data"]:
-        plot = (f'<div class="wk-plot" role="img" aria-label="{html.escape(caption)}" '
+        # A figure with its own height (chart 1: one bar a company) reserves it before it is drawn.
+        height = chart.figure["layout"].get("height")
+        style = f' style="height:{int(height)}px"' if height else ""
+        plot = (f'<div class="wk-plot" role="img" aria-label="{html.escape(caption)}"{style} '
                 f"data-figure='{figure_attribute(chart.figure)}'></div>")
     else:
         plot = '<p class="wk-empty">本期无此项数据。</p>'
