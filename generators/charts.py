@@ -31,17 +31,22 @@ class ChartSpec:
 
 SPECS: tuple[ChartSpec, ...] = (
     ChartSpec(1, "stocks", "算力股价本周复盘（{period}）", "Wind，iFinD，华福证券研究所"),
-    ChartSpec(2, "visits_text_overseas", "文本大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
-    ChartSpec(3, "visits_text_domestic", "文本大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
-    ChartSpec(4, "visits_image", "图片大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
-    ChartSpec(5, "visits_video", "视频大模型网站访问量周度数据（单位：万次）", "Similarweb，华福证券研究所"),
-    ChartSpec(6, "downloads", "国内头部大模型 App 下载量月度数据（单位：万次）", "七麦数据，华福证券研究所"),
+    ChartSpec(2, "visits_text_overseas", "文本大模型网站访问量周度数据（单位：次）", "Similarweb，华福证券研究所"),
+    ChartSpec(3, "visits_text_domestic", "文本大模型网站访问量周度数据（单位：次）", "Similarweb，华福证券研究所"),
+    ChartSpec(4, "visits_image", "图片大模型网站访问量周度数据（单位：次）", "Similarweb，华福证券研究所"),
+    ChartSpec(5, "visits_video", "视频大模型网站访问量周度数据（单位：次）", "Similarweb，华福证券研究所"),
+    ChartSpec(6, "downloads", "国内头部大模型 App 下载量月度数据（单位：次）", "七麦数据，华福证券研究所"),
     ChartSpec(7, "gpu_h100", "NVIDIA H100 GPU价格图", "Camelcamelcamel，华福证券研究所",
               ("蓝色代表新品售卖价格，红色代表二手商品价格",)),
     ChartSpec(8, "gpu_a100", "NVIDIA A100 GPU价格图", "Camelcamelcamel，华福证券研究所",
               ("蓝色代表新品售卖价格，红色代表二手商品价格",)),
 )
 CHART_KEYS = tuple(s.key for s in SPECS)
+# One reading rule for counts (visits, downloads): the data holds them in 万次; the page reads
+# them in 次, written as 万 under 1亿 and as 亿 from there (units.wan): title "单位：次", axis
+# 2亿, tooltip 9.05亿次, table 9.05亿. A chart's CSV holds the numbers as the data does, and
+# its header says so. Keyed by the dataset a chart draws (a chart key's first word).
+CSV_UNITS = {"visits": "万次", "downloads": "万次"}
 VISIT_FILTERS = {
     "visits_text_overseas": ("text", "海外"),
     "visits_text_domestic": ("text", "国内"),
@@ -174,7 +179,8 @@ def _series_chart(rows: Sequence[Row], entity: str, x: str, y: str, x_label: str
     order = _descending_by_last(series)
     traces = [{"type": "scatter", "mode": mode, "name": name,
                "x": list(map(x_format, series[name])), "y": list(map(_compact, series[name].values())),
-               "hovertemplate": "%{x}<br>" + _attr(name) + "：%{y:,.0f}万次<extra></extra>"} for name in order]
+               "customdata": [wan(v, "次") for v in series[name].values()],
+               "hovertemplate": "%{x}<br>" + _attr(name) + "：%{customdata}<extra></extra>"} for name in order]
     top = float(max(max(values.values()) for values in series.values())) if series else 0.0
     tickvals, ticktext = wan_ticks(top)
     layout = {"xaxis": {"tickformat": x_tick, "hoverformat": x_tick if x_tick == "%Y-%m" else "%Y-%m-%d"},
@@ -210,6 +216,9 @@ def downloads_chart(rows: Sequence[Row], table_rows: int | None = None) -> tuple
         trace["type"] = "bar"
         trace.pop("mode", None)
     figure["layout"]["barmode"] = "group"
+    # Months as categories: on a date axis Plotly put its ticks between the month bars and
+    # labelled three months 2024-09, 2024-10, 2024-10.
+    figure["layout"]["xaxis"] = {"type": "category"}
     return figure, table, rows
 
 
@@ -251,8 +260,9 @@ def full_history(figure: dict, dense: int) -> None:
     marker per point (a smear at that density, and heavy on a phone).
     """
     xaxis = figure["layout"].setdefault("xaxis", {})
-    xaxis.pop("tickformat", None)
-    xaxis["tickformatstops"] = DATE_TICKS
+    if xaxis.get("type") != "category":       # months are categories: a label each, thinned by Plotly
+        xaxis.pop("tickformat", None)
+        xaxis["tickformatstops"] = DATE_TICKS
     for trace in figure["data"]:
         if trace.get("mode") == "lines+markers" and len(trace["x"]) > dense:
             trace["mode"] = "lines"

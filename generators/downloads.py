@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from .charts import Chart
+from .charts import CSV_UNITS, Chart
 from .model import Row, Snapshot
 from .schema import DATASETS, Dataset
 from .units import MEMO
@@ -99,7 +99,8 @@ def chart_columns(chart: Chart) -> tuple[list[str], list[list]]:
         trace = traces[0]
         return [first, "板块", "周涨跌幅（%）"], [trace["y"], trace.get("customdata", [None] * len(trace["y"])), trace["x"]]
     xs = sorted({x for trace in traces for x in trace["x"]})
-    header = [first, *[trace.get("name") or chart.title for trace in traces]]
+    unit = CSV_UNITS.get(chart.key.split("_")[0])
+    header = [first, *[(trace.get("name") or chart.title) + (f"（{unit}）" if unit else "") for trace in traces]]
     if all(trace["x"] == xs for trace in traces):      # every series has every x (most charts)
         return header, [xs, *(trace["y"] for trace in traces)]
     return header, [xs, *(list(map(dict(zip(trace["x"], trace["y"])).get, xs)) for trace in traces)]

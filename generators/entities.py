@@ -124,11 +124,11 @@ def entity_charts(data: EntityData) -> list[Chart]:
     if "visits" in tables:
         rows = _named(tables["visits"], "product", entity.name)
         figure, table, rows = visits_chart(rows, rows[-1]["category"], None, TABLE_ROWS)
-        made.append(("visits", f"{entity.name} 网站周访问量（单位：万次）", "Similarweb，华福证券研究所", figure, table, rows, ()))
+        made.append(("visits", f"{entity.name} 网站周访问量（单位：次）", "Similarweb，华福证券研究所", figure, table, rows, ()))
     if "downloads" in tables:
         figure, table, rows = downloads_chart(_named(tables["downloads"], "app", entity.name), TABLE_ROWS)
         partial = partial_months(rows)
-        made.append(("downloads", f"{entity.name} App 月度下载量（单位：万次）", "七麦数据，华福证券研究所", figure, table, rows,
+        made.append(("downloads", f"{entity.name} App 月度下载量（单位：次）", "七麦数据，华福证券研究所", figure, table, rows,
                      (partial,) if partial else ()))
     if "gpu_prices" in tables:
         figure, table, rows = gpu_chart(_named(tables["gpu_prices"], "model", entity.name), entity.name, TABLE_ROWS)

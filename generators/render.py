@@ -15,6 +15,7 @@ import yaml
 
 from .charts import Chart, figure_json
 from .compute import Correction
+from .describe import describe
 from .model import Issue
 from .units import MEMO
 
@@ -143,7 +144,8 @@ NEXT_PLACEHOLDER = '<span class="wk-pager-next wk-pager-none">下一期 →：�
 
 
 def _pager(prev: Issue | None, where: str) -> str:
-    return (f'<nav class="wk-pager wk-pager--{where}" aria-label="上一期与下一期" data-search-exclude>'
+    label = "上一期与下一期" + ("（页首）" if where == "top" else "（页尾）")
+    return (f'<nav class="wk-pager wk-pager--{where}" aria-label="{label}" data-search-exclude>'
             f"{_pager_link(prev, 'prev', '← 上一期')}{NEXT_PLACEHOLDER}</nav>\n")
 
 
@@ -189,7 +191,7 @@ def highlights_block(sentences: Sequence[tuple[str, bool]]) -> str:
     items = "".join(f"    <li>{_text(text)}{' ' + SAMPLE_BADGE if sample else ''}</li>\n" for text, sample in sentences)
     # Excluded from search: computed from the data (which the entity pages index), so a name would
     # otherwise match every issue whose numbers mention it, burying the issues that discuss it.
-    return (f'<div class="admonition abstract wk-highlights" markdown="0" data-search-exclude>\n'
+    return (f'<div class="admonition abstract wk-highlights" data-search-exclude>\n'
             f'<p class="admonition-title">本周数据要点（由数据自动计算）</p>\n<ul>\n{items}</ul>\n</div>\n')
 
 
@@ -229,8 +231,11 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
         # A figure with its own height (chart 1: one bar a company) reserves it before it is drawn.
         height = chart.figure["layout"].get("height")
         style = f' style="height:{int(height)}px"' if height else ""
-        plot = (f'<div class="wk-plot" role="img" aria-label="{html.escape(caption)}"{style} '
-                f"data-figure='{figure_attribute(chart.figure)}'></div>")
+        # No role="img": the plot holds Plotly's toolbar buttons, which an image may not. Screen
+        # readers get the figure's caption and its text alternative (wk-alt) instead of the SVG.
+        plot = (f'<div class="wk-plot"{style} '
+                f"data-figure='{figure_attribute(chart.figure)}'></div>"
+                f'<p class="wk-alt" id="{cid}-alt">{_text(describe(chart, caption))}</p>')
     else:
         plot = '<p class="wk-empty">本期无此项数据。</p>'
     notes = "".join(f'<p class="wk-note">注：{_cell(n)}</p>' for n in chart.notes)
@@ -238,7 +243,8 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
                    if chart.sample else "")
     link = (f' · <a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
             if download else "")
-    block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
+    described = f' aria-describedby="{cid}-alt"' if chart.figure["data"] else ""
+    block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}"{described} data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
              f'<p class="wk-source">来源：{_cell(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
     return finished_html(f"{block}\n{table_html(chart, caption)}")
@@ -264,7 +270,9 @@ def table_html(chart: Chart, caption: str) -> str:
     label = "数据表" if table.total is None else f"数据表（最近 {len(table.rows)} 行，共 {table.total} 行，完整数据见“下载数据”）"
     rows = "".join(map(_table_row, table.rows))
     return (f'<details class="wk-table" data-search-exclude><summary>{caption} · {label}</summary>\n'
-            f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+            # Focusable and named: a wide table scrolls sideways from the keyboard too.
+            f'<div class="md-typeset__scrollwrap" tabindex="0" role="region" aria-label="{caption} · 数据表">'
+            f'<div class="md-typeset__table"><table>'
             f"<caption>{caption}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div></div>\n</details>\n")
 

@@ -227,3 +227,10 @@ def test_charts_are_drawn_as_they_near_the_viewport_without_moving_the_page(page
     settle(page)
     assert page.evaluate("[...document.querySelectorAll('.wk-plot')].map(el => el.getBoundingClientRect().height)") == heights
     assert page.evaluate("window.__shift") == 0
+
+
+def test_chart_6_labels_each_of_its_months_once(page, server):
+    page.goto(f"{server}/{SEED}")
+    settle(page)
+    ticks = page.locator("#chart-6 .xtick text").all_text_contents()
+    assert ticks == ["2024-09", "2024-10", "2024-11"]
