@@ -152,7 +152,16 @@ def stocks_chart(rows: Sequence[Row]) -> tuple[dict, Table, Sequence[Row]]:
     table = Table(("公司", "代码", "上市地", "板块", "周涨跌幅", "总市值（亿）", "收盘价"),
                   tuple((r["name"], r["ticker"], r["market"], r["segment"], pct(r["change_pct"]),
                          plain(r["market_cap"], 0), plain(r["close"])) for r in ordered))
-    return _figure([trace], layout), table, rows
+    return _figure([trace], layout), without_empty_columns(table), rows
+
+
+def without_empty_columns(table: Table) -> Table:
+    """The table without the columns that read 「—」 in every row (optional figures a snapshot
+    left out: two such columns made chart 1's table scroll sideways on a phone)."""
+    keep = [i for i in range(len(table.columns)) if i == 0 or any(row[i] != "—" for row in table.rows)]
+    if len(keep) == len(table.columns) or not table.rows:
+        return table
+    return Table(tuple(table.columns[i] for i in keep), tuple(tuple(row[i] for i in keep) for row in table.rows), table.total)
 
 
 @lru_cache(maxsize=MEMO)

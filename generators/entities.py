@@ -14,10 +14,10 @@ from operator import itemgetter
 from datetime import date
 
 from .downloads import chart_csv_name
-from .charts import DOWN, UP, Chart, ChartSpec, Table, _compact, _figure, _latest, full_history, iso_day, downloads_chart, gpu_chart, partial_months, visits_chart
+from .charts import DOWN, UP, Chart, ChartSpec, Table, _compact, _figure, _latest, full_history, iso_day, downloads_chart, gpu_chart, partial_months, visits_chart, without_empty_columns
 from .model import Archive, Entity, Issue, Registry, Row
 from .registry import KIND_LABELS, NAME_COLUMNS
-from .render import _text, chart_html, finished_html, front_matter
+from .render import _footer, _text, chart_html, finished_html, front_matter
 from .units import pct, plain, wan
 
 INDEX = "entities/index.md"
@@ -166,7 +166,7 @@ def stock_history(rows: Sequence[Row], entity: Entity, table_rows: int | None = 
     table = Table(("期", "代码", "周涨跌幅", "总市值（亿）", "收盘价"),
                   tuple((r["issue"].isoformat(), r["ticker"], pct(r["change_pct"]), plain(r["market_cap"], 0), plain(r["close"]))
                         for r in shown), total)
-    return _figure([trace], layout), table, rows
+    return _figure([trace], layout), without_empty_columns(table), rows
 
 
 def _bar_color(value: float) -> str:
@@ -225,6 +225,7 @@ def entity_markdown(data: EntityData, charts: list[Chart], downloads: dict[int, 
     listing = (finished_html('<div class="wk-issue-list" data-search-exclude><ul>\n' + "\n".join(items) + "\n</ul></div>\n")
                if items else "暂无。\n")
     parts.append(f"## 提及{_text(entity.name)}的各期（{len(items)}）\n\n{listing}")
+    parts.append(_footer(entity_path(entity)))
     return "\n".join(parts)
 
 

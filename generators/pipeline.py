@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .archive import archive_pages, recency_boost
+from .archive import archive_pages, recency_boost, tag_path
 from .cache import CachedIssue, IssueOutput, PageCache, page_keys
 from .charts import Chart, build_charts
 from .compute import Correction, History
 from .docs_pages import schema_markdown
 from .downloads import (SharedStrings, archive_files, archive_markdown, chart_csv, chart_csv_name, dataset_lines, issue_zip,
                         sheet_parts)
-from .entities import entity_pages, mention_items, what_it_said
+from .entities import entity_path, entity_pages, mention_items, what_it_said
 from .highlights import week_highlights
 from .load import load_archive
 from .registry import NAME_COLUMNS, registry_markdown
@@ -187,9 +187,19 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     prev = archive.issues[i - 1] if i > 0 else None
     sentences = [(h.text, h.quotes_sample) for h in points]
     page = issue_markdown(issue, charts, prev, history.corrected_by(issue.date), sentences,
-                          links, "data.zip", boost=recency_boost(issue.date))
+                          links, "data.zip", boost=recency_boost(issue.date), links=page_links(issue, archive.registry))
     return IssueOutput({issue_path(issue): page}, files, mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry)),
                        sheet_parts(snapshot, shared, lines), issue_words(snapshot))
+
+
+def page_links(issue: Issue, registry: Registry) -> dict[str, str]:
+    """An issue's topics and the companies on its watch lists → their tag and entity pages."""
+    out = {tag: tag_path(tag) for tag in issue.tags}
+    for watchlist in issue.watchlists:
+        for name in watchlist.companies:
+            if (entity := registry.get(name)) is not None:
+                out[name] = entity_path(entity)
+    return out
 
 
 def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict[str, bytes]]:

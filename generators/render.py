@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import quote
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -44,19 +45,20 @@ def rel_link(from_path: str, to_path: str) -> str:
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
                    corrections: Sequence[Correction] = (), highlights: Sequence[tuple[str, bool]] = (),
                    downloads: dict[int, str] | None = None, bundle: str | None = None,
-                   boost: float | None = None) -> str:
+                   boost: float | None = None, links: dict[str, str] | None = None) -> str:
     """The complete Markdown page of one issue, as it stood when published.
 
     It depends only on this issue and earlier ones, so adding next week's snapshot leaves it
     byte-for-byte the same: the "next issue" link is filled in at build time (``link_next``).
     ``downloads``: chart number → CSV URL relative to the page; ``bundle``: the issue's data ZIP;
-    ``boost``: its weight in search (newer is higher).
+    ``boost``: its weight in search (newer is higher); ``links``: a topic's or a company's
+    name → the docs path of its tag or entity page, where it has one.
     """
     here = issue_path(issue)
     parts = [
         _front_matter(issue, boost),
         f"# {dated_title(issue)}\n",
-        _meta_line(issue),
+        _meta_line(issue, links or {}),
         _pager(prev, "top"),
         _corrections(corrections),
     ]
@@ -64,7 +66,7 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
         parts.append('!!! warning "示例数据"\n    本期正文为演示用的示例文字，并非真实研报内容；数据与图表中标注“示例数据”的部分同样为示例。\n')
     parts.append(highlights_block(highlights))
     parts.append(_narrative(issue.body))
-    parts.append(_watchlists(issue))
+    parts.append(_watchlists(issue, here, links or {}))
     parts.append(_risks(issue))
     parts.append("## 图表\n")
     if bundle:
@@ -127,7 +129,7 @@ def _front_matter(issue: Issue, boost: float | None = None) -> str:
     return front_matter(f"{issue.date:%Y-%m-%d} · {issue.title}", issue.lead, issue_date=issue.slug, **extra)
 
 
-def _meta_line(issue: Issue) -> str:
+def _meta_line(issue: Issue, links: dict[str, str]) -> str:
     items = [
         f"<span>{_text(issue.sector)}</span>",
         f"<span>发布：<time datetime=\"{issue.slug}\">{issue.date:%Y-%m-%d}（周{WEEKDAYS[issue.date.weekday()]}）</time></span>",
@@ -136,7 +138,7 @@ def _meta_line(issue: Issue) -> str:
     if issue.prices_as_of:
         items.append(f"<span>价格截至：{issue.prices_as_of:%Y-%m-%d}</span>")
     if issue.tags:
-        items.append("<span>主题：" + "、".join(_text(t) for t in issue.tags) + "</span>")
+        items.append("<span>主题：" + "、".join(_html_link(t, links.get(t)) for t in issue.tags) + "</span>")
     return '<p class="wk-meta">' + " · ".join(items) + "</p>\n"
 
 
@@ -195,12 +197,21 @@ def highlights_block(sentences: Sequence[tuple[str, bool]]) -> str:
             f'<p class="admonition-title">本周数据要点（由数据自动计算）</p>\n<ul>\n{items}</ul>\n</div>\n')
 
 
-def _watchlists(issue: Issue) -> str:
+def _html_link(name: str, path: str | None) -> str:
+    """A name in raw HTML on an issue page (/issues/<date>/), linked to a page's URL when it has one."""
+    if path is None:
+        return _text(name)
+    url = "../../" + quote(path.removesuffix(".md")) + "/"
+    return f'<a href="{html.escape(url)}">{_text(name)}</a>'
+
+
+def _watchlists(issue: Issue, here: str, links: dict[str, str]) -> str:
     if not issue.watchlists:
         return ""
     lines = ["## 建议关注\n"]
     for w in issue.watchlists:
-        names = "、".join(_text(c) for c in w.companies) + ("等" if w.etc else "")
+        names = "、".join(f"[{link_text(c)}]({rel_link(here, links[c])})" if c in links else _text(c)
+                         for c in w.companies) + ("等" if w.etc else "")
         lines.append(f"- {_text(w.name)}：{names}。")
     return "\n".join(lines) + "\n"
 

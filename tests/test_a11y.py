@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, scroll_through_charts
+from conftest import ROOT, scroll_through_charts, type_like_a_person
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,6 @@ def test_no_serious_accessibility_violation(scheme_page, server, axe_source, kin
 def test_no_serious_accessibility_violation_in_the_search_overlay(scheme_page, server, axe_source):
     page = scheme_page
     page.goto(f"{server}/")
-    page.locator("label.md-header__button[for='__search']").click()
-    page.locator("input.md-search__input").press_sequentially("英伟达", delay=50)
+    type_like_a_person(page, page.locator("input.md-search__input"), "英伟达")
     page.wait_for_selector(".md-search-result__item", timeout=20000)
     assert serious(page, axe_source) == []

@@ -149,3 +149,10 @@ def test_monthly_downloads_are_labelled_one_month_a_group(archive):
     chart = seed_charts(archive)[5]
     assert chart.figure["layout"]["xaxis"]["type"] == "category"
     assert chart.figure["data"][0]["x"] == ["2024-09", "2024-10", "2024-11"]
+
+
+def test_chart_1_table_leaves_out_columns_the_snapshot_has_no_figures_for(archive):
+    table = seed_charts(archive)[0].table
+    assert "总市值（亿）" not in table.columns and "收盘价" not in table.columns   # the seed gives neither
+    assert table.columns[:5] == ("公司", "代码", "上市地", "板块", "周涨跌幅")
+    assert all("—" not in row for row in table.rows)

@@ -74,7 +74,9 @@ def look(page, where, label: str) -> list[dict]:
     out = []
     for i in range(page.locator(".wk-plot").count()):
         plot = page.locator(".wk-plot").nth(i)
-        png = plot.screenshot(animations="disabled")
+        plot.evaluate("el => el.scrollIntoView({ block: 'center' })")
+        # The sticky header and Material's back-to-top button float over whatever scrolls under them.
+        png = plot.screenshot(animations="disabled", style=".md-header, .md-tabs, .md-top { visibility: hidden !important; }")
         (where / f"{label}-{i + 1}.png").write_bytes(png)
         out.append({"png": png,
                     "height": plot.evaluate("el => el.getBoundingClientRect().height"),
