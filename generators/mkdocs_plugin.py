@@ -25,7 +25,7 @@ from .errors import DataError
 from .feed import FEED_PATH, feed_xml
 from .load import PREVIEW, now_in_beijing, parse_time
 from .pipeline import Site, jieba_dictionary, run, write
-from .render import HTML_BEGIN, HTML_END, issue_path, link_next
+from .render import HTML_BEGIN, HTML_END, link_next
 from .search import compact_index
 
 log = logging.getLogger("mkdocs.plugins.weekly")
@@ -44,19 +44,6 @@ class WeeklyConfig(Config):
 
 HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)" + re.escape(HTML_END) + r"\n", re.S)
 SLOT = re.compile(r'<div data-wk-slot="(\d+)"></div>')
-
-
-LATEST = "latest.md"
-
-
-def latest_in_nav(nav, newest: str):
-    """The nav with its 最新一期 entry (latest.md) pointing at the newest issue's page itself: a
-    link that instant navigation follows. /latest/ stays, for bookmarks, as a page that forwards."""
-    if isinstance(nav, list):
-        return [latest_in_nav(item, newest) for item in nav]
-    if isinstance(nav, dict):
-        return {title: latest_in_nav(target, newest) for title, target in nav.items()}
-    return newest if nav == LATEST else nav
 
 
 class WeeklyPlugin(BasePlugin[WeeklyConfig]):
@@ -86,8 +73,6 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         except CacheError as exc:
             raise PluginError(str(exc)) from None
         self._use_dictionary(config)
-        if self.site.archive.issues:
-            config.nav = latest_in_nav(config.nav, issue_path(self.site.archive.issues[-1]))
         config.extra["weekly"] = self.site
         log.info("weekly: %d issues generated from %s", len(self.site.archive.issues), self.data_dir)
         return config

@@ -215,11 +215,15 @@ def _chart_files(folder: str, charts: list[Chart]) -> tuple[dict[int, str], dict
 
 
 def latest_markdown(issue: Issue) -> str:
-    """/latest/ — a URL that never changes and always leads to the newest issue."""
-    target = f"../issues/{issue.slug}/"
-    return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n# 最新一期\n\n"
-            f'<meta http-equiv="refresh" content="0; url={target}">\n\n'
-            f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}](issues/{issue.slug}.md)。\n")
+    """/latest/ — a URL that never changes and always leads to the newest issue: a page with its
+    title, lead and link, which instant navigation follows (a meta refresh reloaded the whole
+    site on every click of the 最新一期 tab). The tab keeps pointing here, so publishing an issue
+    changes this page, not the header of every page in the archive."""
+    return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n"
+            f"# 最新一期：{issue.date:%Y-%m-%d}\n\n"
+            f"## [{link_text(issue.title)}](issues/{issue.slug}.md)\n\n"
+            f"{link_text(issue.lead)}\n\n"
+            f"[阅读全文](issues/{issue.slug}.md){{ .md-button .md-button--primary }} [往期](archive/index.md){{ .md-button }}\n")
 
 
 def issue_words(snapshot: Snapshot) -> tuple[str, ...]:

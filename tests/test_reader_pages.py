@@ -31,10 +31,11 @@ def test_home_entity_and_issue_pages_carry_the_disclaimer_line(built_site, rel):
     assert re.search(r'href="[./]*about/disclaimer/"', legal.group(1)), legal.group(1)
 
 
-def test_latest_issue_tab_links_the_newest_issue_itself(built_site):
-    page = read(built_site, "archive/index.html")
-    tab = re.search(r'<a href="([^"]+)" class="md-tabs__link">\s*最新一期', page)
-    assert tab and tab.group(1) == "../issues/2024-11-22/", tab and tab.group(1)
+def test_latest_issue_page_links_the_newest_issue_instead_of_reloading(built_site):
+    page = read(built_site, "latest/index.html")
+    assert 'http-equiv="refresh"' not in page
+    assert re.search(r'<a class="md-button md-button--primary" href="../issues/2024-11-22/">阅读全文</a>', page)
+    assert "最新一期：2024-11-22" in page
 
 
 def test_issue_page_links_its_topics_and_the_companies_it_recommends(built_site):

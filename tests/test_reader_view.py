@@ -236,3 +236,19 @@ def test_chart_6_labels_each_of_its_months_once(page, server):
     settle(page)
     ticks = page.locator("#chart-6 .xtick text").all_text_contents()
     assert ticks == ["2024-09", "2024-10", "2024-11"]
+
+
+def test_plotly_is_fetched_once_when_a_chart_nears_and_never_for_a_page_without_one(page, server):
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "plotly" in r.url else None)
+    page.goto(f"{server}/archive/")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    assert fetched == []                                   # the archive has no chart
+    instant(page, f"a[href$='{SEED}']", SEED, "2024-11-22")
+    page.wait_for_timeout(500)
+    assert fetched == []                                   # chart 1 is screens below the top
+    settle(page)
+    instant(page, "a[rel=prev]", PREVIOUS, "2024-11-15")
+    settle(page)
+    assert len(fetched) == 1 and fetched[0].endswith("/assets/vendor/plotly-basic-3.7.0.min.js"), fetched

@@ -12,6 +12,26 @@
   // corner of the plot, where the newest points are. There a reader pinches, drags and
   // double-taps to reset; the toolbar is for mouse users, shown on hover.
   var TOUCH = window.matchMedia && window.matchMedia("(hover: none)").matches;
+  // plotly.js (self-hosted: mkdocs_plugin.VENDORED) is fetched when the first chart nears the
+  // viewport, once per visit: its 370 KB and a 600 ms parse on a throttled phone stay off the
+  // first paint and out of pages without a chart, or whose charts the reader never reaches.
+  var PLOTLY = new URL("../vendor/plotly-basic-3.7.0.min.js", document.currentScript.src).href;
+  var loading = null;
+
+  function plotly() {
+    if (window.Plotly) return Promise.resolve();
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = PLOTLY;
+        script.onload = function () { keepPlotlyStyles(); resolve(); };
+        script.onerror = function () { loading = null; reject(); };
+        // In <body>, not <head>: instant navigation removes head elements the next page lacks.
+        document.body.appendChild(script);
+      });
+    }
+    return loading;
+  }
 
   function dark() {
     return document.body.getAttribute("data-md-color-scheme") === "slate";
@@ -52,7 +72,7 @@
    * would tie our stylesheet to one plotly build; instead the rules are read back as text once
    * (re-inserting the element alone would not do: a <style> element's sheet is rebuilt from its
    * text when inserted, and insertRule'd rules are not in its text) and the element is restored
-   * on every document$ emission, which Material makes right after it swapped the head. */
+   * before every draw (Material emits document$ right after it swapped the head). */
   var kept = null;
 
   function keepPlotlyStyles() {
@@ -93,6 +113,7 @@
 
   function draw(el) {
     if (!el.isConnected || el.hasAttribute("data-rendered")) return Promise.resolve();
+    restorePlotlyStyles();
     var figure;
     try {
       figure = figureOf(el);
@@ -130,9 +151,9 @@
     var el = queue.shift();
     if (!el) { busy = false; return; }
     busy = true;
-    setTimeout(function () {
-      draw(el).then(next, next);
-    }, 0);
+    plotly().then(function () {
+      setTimeout(function () { draw(el).then(next, next); }, 0);
+    }, function () { busy = false; queue.length = 0; });
   }
 
   var watcher = null;
@@ -157,14 +178,14 @@
   }
 
   function renderAll() {
-    if (typeof Plotly === "undefined") return;
-    restorePlotlyStyles();
     watch(plots());
   }
 
-  // Printing (or saving as PDF) shows every chart, also those the reader never scrolled to.
+  // Printing (or saving as PDF) shows every chart, also those the reader never scrolled to
+  // (if plotly.js has not arrived yet, no chart can be drawn in time: they print as blank boxes).
   window.addEventListener("beforeprint", function () {
     if (typeof Plotly === "undefined") return;
+    restorePlotlyStyles();
     plots().forEach(function (el) {
       if (el.hasAttribute("data-rendered")) return;
       var figure = figureOf(el);
@@ -186,7 +207,6 @@
     if (records.some(function (r) { return r.attributeName === "data-md-color-scheme"; })) restyle();
   }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
-  keepPlotlyStyles();
   if (window.document$) {
     window.document$.subscribe(renderAll);
   } else {
