@@ -121,3 +121,10 @@ def search(page, server: str, query: str) -> list[str]:
     page.wait_for_selector(".md-search-result__item", timeout=20000)
     links = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href.split(/[?#]/)[0])")
     return list(dict.fromkeys(links))
+
+
+def scroll_through_charts(page) -> None:
+    """Scroll past every chart as a reader would: charts are drawn as they near the viewport."""
+    page.wait_for_selector(".wk-plot", state="attached", timeout=20000)
+    for i in range(page.locator(".wk-plot").count()):
+        page.locator(".wk-plot").nth(i).scroll_into_view_if_needed()

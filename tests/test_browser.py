@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import search
+from conftest import scroll_through_charts, search
 
 pytestmark = pytest.mark.browser
 
 
 def wait_for_charts(page, count: int = 8) -> None:
+    page.wait_for_function(f"document.querySelectorAll('.wk-plot').length >= {count}", timeout=20000)
+    scroll_through_charts(page)
     page.wait_for_function(f"document.querySelectorAll('.wk-plot[data-rendered] .main-svg').length >= {count}",
                            timeout=20000)
 

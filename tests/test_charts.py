@@ -147,3 +147,32 @@ def test_a_long_table_shows_its_latest_rows_and_says_the_csv_has_them_all():
     assert "2024-01-08" not in html and rows[-1][0] in html          # the oldest eight are left to the CSV
     assert "最近 52 行，共 60 行" in html
     assert Table(("周",), rows[:10]).latest(52).total is None          # a short table is shown whole
+
+
+def test_counts_read_by_one_rule_in_title_axis_tooltip_table_and_csv(archive):
+    from generators.downloads import chart_rows
+
+    chart = seed_charts(archive)[1]                  # 图表 2: ChatGPT at 90500 万次 a week
+    assert "单位：次" in chart.title and "万次" not in chart.title
+    chatgpt = next(t for t in chart.figure["data"] if t["name"] == "ChatGPT")
+    assert chatgpt["y"][-1] == 90500
+    assert chatgpt["customdata"][-1] == "9.05亿次"            # the tooltip
+    assert "%{customdata}" in chatgpt["hovertemplate"] and "万次" not in chatgpt["hovertemplate"]
+    assert "8亿" in chart.figure["layout"]["yaxis"]["ticktext"]
+    at = chart.table.columns.index("ChatGPT")
+    assert chart.table.rows[-1][at] == "9.05亿"
+    header, rows = chart_rows(chart)
+    assert header[at] == "ChatGPT（万次）" and rows[-1][at] == 90500
+
+
+def test_monthly_downloads_are_labelled_one_month_a_group(archive):
+    chart = seed_charts(archive)[5]
+    assert chart.figure["layout"]["xaxis"]["type"] == "category"
+    assert chart.figure["data"][0]["x"] == ["2024-09", "2024-10", "2024-11"]
+
+
+def test_chart_1_table_leaves_out_columns_the_snapshot_has_no_figures_for(archive):
+    table = seed_charts(archive)[0].table
+    assert "总市值（亿）" not in table.columns and "收盘价" not in table.columns   # the seed gives neither
+    assert table.columns[:5] == ("公司", "代码", "上市地", "板块", "周涨跌幅")
+    assert all("—" not in row for row in table.rows)

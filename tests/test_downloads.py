@@ -45,7 +45,10 @@ def test_every_charts_csv_equals_the_charts_data(folder, chart):
         assert len(body) == len(traces[0]["y"])
         return
     assert header[0] == chart.table.columns[0]
-    in_csv = {(header[i], r[0]): number(r[i]) for r in body for i in range(1, len(header)) if r[i] != ""}
+    unit = "（万次）" if chart.key.startswith(("visits", "downloads")) else ""
+    assert all(h.endswith(unit) for h in header[1:]), header
+    in_csv = {(header[i].removesuffix(unit) if unit else header[i], r[0]): number(r[i])
+              for r in body for i in range(1, len(header)) if r[i] != ""}
     in_figure = {(t.get("name") or chart.title, x): y for t in traces for x, y in zip(t["x"], t["y"])}
     assert in_csv == in_figure
 
@@ -138,7 +141,7 @@ def test_a_charts_csv_leaves_a_blank_where_a_series_has_no_value_for_a_date():
     figure = {"data": [{"name": "甲", "x": ["2024-11-01", "2024-11-08"], "y": [1.5, 2]},
                        {"name": "乙, 新", "x": ["2024-11-08"], "y": [3]}], "layout": {}}
     chart = Chart(SPECS[1], "t", figure, Table(("周",)), (), False)
-    assert chart_csv(chart) == "\ufeff周,甲,\"乙, 新\"\r\n2024-11-01,1.5,\r\n2024-11-08,2,3\r\n".encode()
+    assert chart_csv(chart) == "\ufeff周,甲（万次）,\"乙, 新（万次）\"\r\n2024-11-01,1.5,\r\n2024-11-08,2,3\r\n".encode()
     assert chart_csv(chart) == csv_bytes(*chart_rows(chart))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, _Quiet, free_port, weekly
+from conftest import DATA, _Quiet, free_port, scroll_through_charts, weekly
 
 SEED = "2024-11-22"
 PWN = "window.__pwned=1"
@@ -128,6 +128,7 @@ def test_hostile_issue_runs_no_script_draws_every_chart_and_fits_the_screen(brow
     for path in (f"/issues/{SEED}/", "/"):
         page.goto(hostile_server + path)
         if path.startswith("/issues"):
+            scroll_through_charts(page)
             page.wait_for_function("document.querySelectorAll('.wk-plot[data-rendered] .main-svg').length >= 8",
                                    timeout=20000)
             assert page.locator(".wk-plot").count() == 8

@@ -52,7 +52,7 @@ def test_pages_know_the_project_sites_url_even_without_a_trailing_slash(tmp_path
     assert result.returncode == 0, result.stderr
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert 'href="/suanli-weekly/assets/stylesheets/' in not_found     # works at any depth of a project site
-    assert 'src="/suanli-weekly/assets/vendor/plotly-basic-3.7.0.min.js"' in not_found
+    assert 'src="/suanli-weekly/assets/javascripts/charts.js"' in not_found
     seed = (site / "issues" / "2024-11-22" / "index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{url}/issues/2024-11-22/">' in seed
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

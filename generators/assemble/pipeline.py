@@ -20,9 +20,9 @@ from ..pages.entities import entity_pages, mention_items, what_it_said
 from ..compute.highlights import week_highlights
 from ..load.snapshots import load_archive
 from ..load.registry import registry_markdown
-from ..schema.model import Archive, Issue
+from ..schema.model import Archive, Issue, Registry
 from ..pages.issue import issue_markdown
-from ..pages.urls import DATA_PAGE, DATA_ZIP, LATEST, entity_folder, issue_folder, issue_path
+from ..pages.urls import DATA_PAGE, DATA_ZIP, LATEST, entity_folder, entity_path, issue_folder, issue_path, tag_path
 
 
 class Outputs(MutableMapping):
@@ -192,10 +192,20 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     prev = archive.issues[i - 1] if i > 0 else None
     sentences = [(h.text, h.quotes_sample) for h in points]
     page = issue_markdown(issue, charts, prev, history.corrected_by(issue.date), sentences,
-                          links, DATA_ZIP, boost=recency_boost(issue.date))
+                          links, DATA_ZIP, boost=recency_boost(issue.date), links=page_links(issue, archive.registry))
     return IssueOutput({issue_path(issue): page}, files,
                        mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry, datasets)),
                        sheet_parts(snapshot, shared, lines, datasets), issue_words(snapshot, datasets))
+
+
+def page_links(issue: Issue, registry: Registry) -> dict[str, str]:
+    """An issue's topics and the companies on its watch lists → their tag and entity pages."""
+    out = {tag: tag_path(tag) for tag in issue.tags}
+    for watchlist in issue.watchlists:
+        for name in watchlist.companies:
+            if (entity := registry.get(name)) is not None:
+                out[name] = entity_path(entity)
+    return out
 
 
 def run(data_dir: Path, as_of: datetime | None = None, cache_dir: Path | None = None, *, freeze: bool = False) -> Site:

@@ -16,7 +16,7 @@ from operator import itemgetter
 from ..schema.declarations import packaged
 from ..schema.model import Issue, Row
 from ..schema.snapshot import ChartSpec, Column, Dataset, Declarations
-from ..schema.units import CELL, MEMO, cell, wan_ticks
+from ..schema.units import CELL, MEMO, cell, wan, wan_ticks
 from ..sanitize import inert_figure, plotly_text
 
 UP, DOWN = "#e03131", "#2f9e44"          # Chinese convention: red up, green down
@@ -56,6 +56,7 @@ class Chart:
     notes: tuple[str, ...]
     sample: bool
     labels: tuple[str, ...] = ()    # a ranked chart's CSV headers besides the first (see exports.files.chart_columns)
+    unit: str = ""                  # the unit its CSV holds the values in, when the page reads them otherwise (万次)
 
     @property
     def number(self) -> int:
@@ -75,8 +76,31 @@ def build_charts(issue: Issue, rows: dict[str, Sequence[Row]], datasets: Declara
         figure, table, drawn = draw(spec, dataset, rows.get(dataset.name, ()))
         notes = with_partial(dataset, drawn, spec.notes + issue.chart_notes.get(spec.key, ()))
         title = spec.title.format(period=period) if "{period}" in spec.title else spec.title
-        charts.append(Chart(spec, title, figure, table, notes, any(r.get("sample") for r in drawn), _labels(spec, dataset)))
+        charts.append(Chart(spec, title, figure, table, notes, any(r.get("sample") for r in drawn), _labels(spec, dataset),
+                            csv_unit(dataset.column(spec.value))))
     return charts
+
+
+# One reading rule for counts (visits, downloads): the data holds them in 万次; the page reads them
+# in 次, written as 万 under 1亿 and as 亿 from there (units.wan): title "单位：次", axis 2亿, tooltip
+# 9.05亿次, table 9.05亿. A chart's CSV holds the numbers as the data does, and its header says so.
+def csv_unit(column: Column) -> str:
+    """The unit a chart's CSV names in its header: a count's 万次 (the page reads it in 次)."""
+    return column.unit if column.format == "wan" and column.unit else ""
+
+
+def _count_unit(column: Column) -> str:
+    """What a 万-counted value is a count of, as the page reads it: 万次 → 次."""
+    return column.unit.removeprefix("万")
+
+
+def without_empty_columns(table: Table) -> Table:
+    """The table without the columns that read 「—」 in every row (optional figures a snapshot
+    left out: two such columns made chart 1's table scroll sideways on a phone)."""
+    keep = [i for i in range(len(table.columns)) if i == 0 or any(row[i] != "—" for row in table.rows)]
+    if len(keep) == len(table.columns) or not table.rows:
+        return table
+    return Table(tuple(table.columns[i] for i in keep), tuple(tuple(row[i] for i in keep) for row in table.rows), table.total)
 
 
 def draw(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: int | None = None
@@ -160,7 +184,7 @@ def ranked_bars(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_ro
     # The table: groups in order, the biggest rise first within each.
     ordered = sorted(rows, key=lambda r: (r[group], -r[value.name]))
     table = Table(tuple(c.header for c in shown), tuple(tuple(cell(c, r[c.name]) for c in shown) for r in ordered))
-    return _figure([trace], layout), table, rows
+    return _figure([trace], layout), without_empty_columns(table), rows
 
 
 def issue_bars(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: int | None = None
@@ -179,7 +203,7 @@ def issue_bars(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_row
     latest, total = _latest(rows, table_rows)
     table = Table(("期", *(c.header for c in shown)),
                   tuple((r["issue"].isoformat(), *(cell(c, r[c.name]) for c in shown)) for r in latest), total)
-    return _figure([trace], layout), table, rows
+    return _figure([trace], layout), without_empty_columns(table), rows
 
 
 def _bar_color(value: float) -> str:
@@ -218,6 +242,11 @@ def lines(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_rows: in
     traces = [{"type": "scatter", "mode": mode, "name": name,
                "x": list(map(x_format, series[name])), "y": list(map(_compact, series[name].values())),
                "hovertemplate": "%{x}<br>" + _attr(name) + "：" + hover + "<extra></extra>"} for name in order]
+    if value.format == "wan":       # the tooltip reads as the axis and the table do: 9.05亿次, 200万次
+        unit = _count_unit(value)
+        for trace, name in zip(traces, order):
+            trace["customdata"] = [wan(v, unit) for v in series[name].values()]
+            trace["hovertemplate"] = "%{x}<br>" + _attr(name) + "：%{customdata}<extra></extra>"
     if value.format == "wan":
         top = float(max(max(values.values()) for values in series.values())) if series else 0.0
         tickvals, ticktext = wan_ticks(top)
@@ -247,6 +276,9 @@ def grouped_bars(spec: ChartSpec, dataset: Dataset, rows: Sequence[Row], table_r
         trace.pop("mode", None)
     if figure["data"]:
         figure["layout"]["barmode"] = "group"
+        # Periods as categories: on a date axis Plotly put its ticks between the month bars and
+        # labelled three months 2024-09, 2024-10, 2024-10.
+        figure["layout"]["xaxis"] = {"type": "category"}
     return figure, table, rows
 
 
@@ -302,8 +334,9 @@ def full_history(figure: dict, dense: int) -> None:
     marker per point (a smear at that density, and heavy on a phone).
     """
     xaxis = figure["layout"].setdefault("xaxis", {})
-    xaxis.pop("tickformat", None)
-    xaxis["tickformatstops"] = DATE_TICKS
+    if xaxis.get("type") != "category":       # months are categories: a label each, thinned by Plotly
+        xaxis.pop("tickformat", None)
+        xaxis["tickformatstops"] = DATE_TICKS
     for trace in figure["data"]:
         if trace.get("mode") == "lines+markers" and len(trace["x"]) > dense:
             trace["mode"] = "lines"

@@ -93,7 +93,8 @@ def chart_columns(chart: Chart) -> tuple[list[str], list[list]]:
         trace = traces[0]
         return [first, *chart.labels], [trace["y"], trace.get("customdata", [None] * len(trace["y"])), trace["x"]]
     xs = sorted({x for trace in traces for x in trace["x"]})
-    header = [first, *[trace.get("name") or chart.title for trace in traces]]
+    unit = f"（{chart.unit}）" if chart.unit else ""       # the page reads counts in 次, the CSV keeps 万次
+    header = [first, *[(trace.get("name") or chart.title) + unit for trace in traces]]
     if all(trace["x"] == xs for trace in traces):      # every series has every x (most charts)
         return header, [xs, *(trace["y"] for trace in traces)]
     return header, [xs, *(list(map(dict(zip(trace["x"], trace["y"])).get, xs)) for trace in traces)]

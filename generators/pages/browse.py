@@ -136,8 +136,12 @@ def _md(text: str) -> str:
 
 
 def latest_markdown(issue: Issue) -> str:
-    """/latest/ — a URL that never changes and always leads to the newest issue."""
-    target = up(1) + issue_url(issue)
-    return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n# 最新一期\n\n"
-            f'<meta http-equiv="refresh" content="0; url={target}">\n\n'
-            f"最新一期是 [{issue.date:%Y-%m-%d}：{link_text(issue.title)}]({issue_path(issue)})。\n")
+    """/latest/ — a URL that never changes and always leads to the newest issue: a page with its
+    title, lead and link, which instant navigation follows (a meta refresh reloaded the whole
+    site on every click of the 最新一期 tab). The tab keeps pointing here, so publishing an issue
+    changes this page, not the header of every page in the archive."""
+    return ("---\ntitle: 最新一期\nsearch:\n  exclude: true\n---\n\n"
+            f"# 最新一期：{issue.date:%Y-%m-%d}\n\n"
+            f"## [{link_text(issue.title)}]({issue_path(issue)})\n\n"
+            f"{link_text(issue.lead)}\n\n"
+            f"[阅读全文]({issue_path(issue)}){{ .md-button .md-button--primary }} [往期]({ARCHIVE_INDEX}){{ .md-button }}\n")

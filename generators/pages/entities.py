@@ -17,10 +17,10 @@ import dataclasses
 import string
 from functools import lru_cache
 
-from ..charts.figures import Chart, draw, full_history, with_partial
+from ..charts.figures import Chart, csv_unit, draw, full_history, with_partial
 from ..schema.model import Archive, Entity, Issue, Registry, Row
 from ..load.registry import KIND_LABELS
-from .issue import _text, chart_html, finished_html, front_matter
+from .issue import _footer, _text, chart_html, finished_html, front_matter
 from ..schema.snapshot import Dataset, Declarations
 from ..schema.units import CELL, cell
 from .urls import ENTITIES_INDEX, chart_csv_name, entity_path, issue_url, up
@@ -131,7 +131,7 @@ def entity_charts(data: EntityData, datasets: Declarations) -> list[Chart]:
             full_history(figure, TABLE_ROWS)
         # The chart and its CSV hold the full history; the page's table its latest year or so.
         charts.append(Chart(spec, title, figure, table, with_partial(dataset, rows, spec.notes),
-                            any(r.get("sample") for r in rows)))
+                            any(r.get("sample") for r in rows), unit=csv_unit(dataset.column(spec.value))))
     return charts
 
 
@@ -237,6 +237,7 @@ def entity_markdown(data: EntityData, charts: list[Chart], chart_csvs: dict[int,
     listing = (finished_html('<div class="wk-issue-list" data-search-exclude><ul>\n' + "\n".join(items) + "\n</ul></div>\n")
                if items else "暂无。\n")
     parts.append(f"## 提及{_text(entity.name)}的各期（{len(items)}）\n\n{listing}")
+    parts.append(_footer(entity_path(entity)))
     return "\n".join(parts)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import quote
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -15,6 +16,7 @@ import yaml
 
 from ..charts.figures import Chart, figure_json
 from ..compute.history import Correction
+from ..charts.describe import describe
 from ..schema.model import Issue
 from ..schema.units import MEMO
 from .urls import DISCLAIMER, RATINGS, issue_path, pdf_name, rel_link, sibling_issue_url
@@ -31,19 +33,20 @@ SAMPLE_BADGE = '<span class="wk-sample" title="非真实数据，仅用于演示
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
                    corrections: Sequence[Correction] = (), highlights: Sequence[tuple[str, bool]] = (),
                    chart_csvs: dict[int, str] | None = None, bundle: str | None = None,
-                   boost: float | None = None) -> str:
+                   boost: float | None = None, links: dict[str, str] | None = None) -> str:
     """The complete Markdown page of one issue, as it stood when published.
 
     It depends only on this issue and earlier ones, so adding next week's snapshot leaves it
     byte-for-byte the same: the "next issue" link is filled in at build time (``link_next``).
     ``chart_csvs``: chart number → its CSV's URL relative to the page; ``bundle``: the issue's data ZIP;
-    ``boost``: its weight in search (newer is higher).
+    ``boost``: its weight in search (newer is higher); ``links``: a topic's or a company's
+    name → the docs path of its tag or entity page, where it has one.
     """
     here = issue_path(issue)
     parts = [
         _front_matter(issue, boost),
         f"# {dated_title(issue)}\n",
-        _meta_line(issue),
+        _meta_line(issue, links or {}),
         _edition_link(issue),
         _pager(prev, "top"),
         _corrections(corrections),
@@ -52,7 +55,7 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
         parts.append('!!! warning "示例数据"\n    本期正文为演示用的示例文字，并非真实研报内容；数据与图表中标注“示例数据”的部分同样为示例。\n')
     parts.append(highlights_block(highlights))
     parts.append(_narrative(issue.body))
-    parts.append(_watchlists(issue))
+    parts.append(_watchlists(issue, here, links or {}))
     parts.append(_risks(issue))
     parts.append("## 图表\n")
     if bundle:
@@ -115,7 +118,7 @@ def _front_matter(issue: Issue, boost: float | None = None) -> str:
     return front_matter(f"{issue.date:%Y-%m-%d} · {issue.title}", issue.lead, issue_date=issue.slug, **extra)
 
 
-def _meta_line(issue: Issue) -> str:
+def _meta_line(issue: Issue, links: dict[str, str]) -> str:
     items = [
         f"<span>{_text(issue.sector)}</span>",
         f"<span>发布：<time datetime=\"{issue.slug}\">{issue.date:%Y-%m-%d}（周{WEEKDAYS[issue.date.weekday()]}）</time></span>",
@@ -124,7 +127,7 @@ def _meta_line(issue: Issue) -> str:
     if issue.prices_as_of:
         items.append(f"<span>价格截至：{issue.prices_as_of:%Y-%m-%d}</span>")
     if issue.tags:
-        items.append("<span>主题：" + "、".join(_text(t) for t in issue.tags) + "</span>")
+        items.append("<span>主题：" + "、".join(_html_link(t, links.get(t)) for t in issue.tags) + "</span>")
     return '<p class="wk-meta">' + " · ".join(items) + "</p>\n"
 
 
@@ -138,7 +141,8 @@ NEXT_PLACEHOLDER = '<span class="wk-pager-next wk-pager-none">下一期 →：�
 
 
 def _pager(prev: Issue | None, where: str) -> str:
-    return (f'<nav class="wk-pager wk-pager--{where}" aria-label="上一期与下一期" data-search-exclude>'
+    label = "上一期与下一期" + ("（页首）" if where == "top" else "（页尾）")
+    return (f'<nav class="wk-pager wk-pager--{where}" aria-label="{label}" data-search-exclude>'
             f"{_pager_link(prev, 'prev', '← 上一期')}{NEXT_PLACEHOLDER}</nav>\n")
 
 
@@ -179,16 +183,25 @@ def highlights_block(sentences: Sequence[tuple[str, bool]]) -> str:
     items = "".join(f"    <li>{_text(text)}{' ' + SAMPLE_BADGE if sample else ''}</li>\n" for text, sample in sentences)
     # Excluded from search: computed from the data (which the entity pages index), so a name would
     # otherwise match every issue whose numbers mention it, burying the issues that discuss it.
-    return (f'<div class="admonition abstract wk-highlights" markdown="0" data-search-exclude>\n'
+    return (f'<div class="admonition abstract wk-highlights" data-search-exclude>\n'
             f'<p class="admonition-title">本周数据要点（由数据自动计算）</p>\n<ul>\n{items}</ul>\n</div>\n')
 
 
-def _watchlists(issue: Issue) -> str:
+def _html_link(name: str, path: str | None) -> str:
+    """A name in raw HTML on an issue page (/issues/<date>/), linked to a page's URL when it has one."""
+    if path is None:
+        return _text(name)
+    url = "../../" + quote(path.removesuffix(".md")) + "/"
+    return f'<a href="{html.escape(url)}">{_text(name)}</a>'
+
+
+def _watchlists(issue: Issue, here: str, links: dict[str, str]) -> str:
     if not issue.watchlists:
         return ""
     lines = ["## 建议关注\n"]
     for w in issue.watchlists:
-        names = "、".join(_text(c) for c in w.companies) + ("等" if w.etc else "")
+        names = "、".join(f"[{link_text(c)}]({rel_link(here, links[c])})" if c in links else _text(c)
+                         for c in w.companies) + ("等" if w.etc else "")
         lines.append(f"- {_text(w.name)}：{names}。")
     return "\n".join(lines) + "\n"
 
@@ -216,8 +229,14 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     cid = f"chart-{chart.number}"
     caption = f"图表 {chart.number}：{_cell(chart.title)}"
     if chart.figure["data"]:
-        plot = (f'<div class="wk-plot" role="img" aria-label="{html.escape(caption)}" '
-                f"data-figure='{figure_attribute(chart.figure)}'></div>")
+        # A figure with its own height (chart 1: one bar a company) reserves it before it is drawn.
+        height = chart.figure["layout"].get("height")
+        style = f' style="height:{int(height)}px"' if height else ""
+        # No role="img": the plot holds Plotly's toolbar buttons, which an image may not. Screen
+        # readers get the figure's caption and its text alternative (wk-alt) instead of the SVG.
+        plot = (f'<div class="wk-plot"{style} '
+                f"data-figure='{figure_attribute(chart.figure)}'></div>"
+                f'<p class="wk-alt" id="{cid}-alt">{_text(describe(chart, caption))}</p>')
     else:
         plot = '<p class="wk-empty">本期无此项数据。</p>'
     notes = "".join(f'<p class="wk-note">注：{_cell(n)}</p>' for n in chart.notes)
@@ -226,7 +245,8 @@ def chart_html(chart: Chart, download: str | None = None) -> str:
     # The separator in its own span, so print (which leaves the link out) can leave it out too.
     link = (f'<span class="wk-download-sep"> · </span><a class="wk-download" href="{html.escape(download)}" download>下载数据</a>'
             if download else "")
-    block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}" data-search-exclude>\n'
+    described = f' aria-describedby="{cid}-alt"' if chart.figure["data"] else ""
+    block = (f'<figure class="wk-chart" id="{cid}" data-chart="{chart.key}"{described} data-search-exclude>\n'
              f'<figcaption>{caption}{badge}</figcaption>\n{plot}\n'
              f'<p class="wk-source">来源：{_cell(chart.spec.source)}{link}</p>{notes}{sample_note}\n</figure>\n')
     return finished_html(f"{block}\n{table_html(chart, caption)}")
@@ -252,7 +272,9 @@ def table_html(chart: Chart, caption: str) -> str:
     label = "数据表" if table.total is None else f"数据表（最近 {len(table.rows)} 行，共 {table.total} 行，完整数据见“下载数据”）"
     rows = "".join(map(_table_row, table.rows))
     return (f'<details class="wk-table" data-search-exclude><summary>{caption} · {label}</summary>\n'
-            f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+            # Focusable and named: a wide table scrolls sideways from the keyboard too.
+            f'<div class="md-typeset__scrollwrap" tabindex="0" role="region" aria-label="{caption} · 数据表">'
+            f'<div class="md-typeset__table"><table>'
             f"<caption>{caption}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div></div>\n</details>\n")
 

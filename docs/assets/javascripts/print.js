@@ -52,15 +52,19 @@
       d.open = true;
     });
     if (saved.scheme && saved.scheme !== "default") document.body.setAttribute("data-md-color-scheme", "default");
-    if (typeof Plotly === "undefined") return (saved.done = Promise.resolve());
-    if (window.wkCharts && window.wkCharts.drawAll) window.wkCharts.drawAll();
-    var width = printableWidth();
-    saved.done = Promise.all(plots().map(function (el) {
-      return whenDrawn(el).then(function () {
-        saved.layouts.push(el);
-        return relayoutForPrint(el, width);
-      });
-    })).then(function () { document.documentElement.setAttribute("data-wk-print", "ready"); });
+    // charts.js fetches plotly.js only when a chart nears the viewport: wkCharts.drawAll fetches it
+    // now and draws every chart, then each is laid out at the printable width.
+    var all = window.wkCharts && window.wkCharts.drawAll ? window.wkCharts.drawAll() : Promise.resolve();
+    saved.done = Promise.resolve(all).catch(function () {}).then(function () {
+      if (typeof Plotly === "undefined") return;
+      var width = printableWidth();
+      return Promise.all(plots().map(function (el) {
+        return whenDrawn(el).then(function () {
+          saved.layouts.push(el);
+          return relayoutForPrint(el, width);
+        });
+      }));
+    }).then(function () { document.documentElement.setAttribute("data-wk-print", "ready"); });
     return saved.done;
   }
 
