@@ -151,7 +151,11 @@ class Dataset:
         return self.date_column is not None
 
     def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
+        return self._by_name[name]
+
+    @cached_property
+    def _by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in self.columns}
 
     def canonical(self, header: str) -> str:
         """A header as the column name it stands for (an alias such as 涨跌幅 → change_pct)."""
