@@ -150,7 +150,7 @@ def test_a_long_table_shows_its_latest_rows_and_says_the_csv_has_them_all():
 
 
 def test_counts_read_by_one_rule_in_title_axis_tooltip_table_and_csv(archive):
-    from generators.downloads import chart_rows
+    from generators.exports.files import chart_rows
 
     chart = seed_charts(archive)[1]                  # 图表 2: ChatGPT at 90500 万次 a week
     assert "单位：次" in chart.title and "万次" not in chart.title

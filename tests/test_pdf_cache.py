@@ -1,7 +1,7 @@
 """Which PDFs a run prints again: a published (sealed) issue's PDF only when its data is deliberately changed."""
 from __future__ import annotations
 
-from generators import pdf
+from generators.tools import pdf
 from generators.errors import Problems
 from generators.load.snapshots import load_archive
 from generators.load.seal import read_seals
