@@ -120,7 +120,7 @@ def test_home_page_shows_the_latest_issue(built_site):
 
 def test_latest_url_leads_to_the_newest_issue(built_site):
     html = (built_site / "latest" / "index.html").read_text(encoding="utf-8")
-    assert 'content="0; url=../issues/2024-11-22/"' in html
+    assert 'href="../issues/2024-11-22/"' in html      # a link instant navigation follows, no meta refresh
 
 
 def test_a_strict_build_names_the_broken_link_and_writes_no_site(tmp_path):

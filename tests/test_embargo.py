@@ -127,7 +127,7 @@ def test_the_issue_appears_everywhere_at_its_publication_time(builds):
     assert [c for c in CANARIES if c not in text] == []
     assert f"issues/{EMBARGOED}/" in (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f'href="issues/{EMBARGOED}/"' in (site / "index.html").read_text(encoding="utf-8")
-    assert f"url=../issues/{EMBARGOED}/" in (site / "latest" / "index.html").read_text(encoding="utf-8")
+    assert f'href="../issues/{EMBARGOED}/"' in (site / "latest" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.build
