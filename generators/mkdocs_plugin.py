@@ -35,7 +35,7 @@ from .assemble.site_files import write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
 from .pages.statements import statements_html
 from .pages.urls import DISCLAIMER, FEED_PATH, ISSUES, RATINGS, issue_slug
-from .assemble.search import PageExtras, compact_index, jieba_dictionary
+from .assemble.search import PageExtras, chart_lines, compact_index, jieba_dictionary
 from .sanitize import clean_html
 from .assemble.staging import acquire, cache_lock
 
@@ -240,6 +240,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         """What a shared link shows (og: and article: meta, overrides/partials/sharing.html)."""
         page.meta["wk_share"] = share_meta(self.site.archive, page.file.src_uri, page.meta, page.canonical_url,
                                            config.site_name, config.site_description or "")
+        if self._progress is not None:
+            self._progress.step()
         return context
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -258,11 +260,6 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         if blocks:
             self._lifted[page.file.src_uri] = blocks
         return markdown
-
-    def on_page_context(self, context, *, page, config, nav):
-        if self._progress is not None:
-            self._progress.step()
-        return context
 
     def on_post_page(self, output, *, page, config):
         blocks = self._lifted.pop(page.file.src_uri, None)
@@ -303,8 +300,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
 
     def _search_extras(self) -> dict[str, PageExtras]:
         """Each issue's chart titles and notes, by page location, for the search index."""
-        return {f"{ISSUES}/{slug}/": PageExtras(tuple(line for c in charts for line in (f"图表 {c.number}：{c.title}", *(f"注：{n}" for n in c.notes))))
-                for slug, charts in self.site.charts.items()}
+        archive = self.site.archive
+        return {f"{ISSUES}/{issue.slug}/": PageExtras(chart_lines(issue, archive.datasets)) for issue in archive.issues}
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

@@ -39,7 +39,7 @@ _ALIGN = re.compile(r"text-align:\s*(left|right|center);?")
 # borrow a class that positions an element outside its box (Material's md-header, md-dialog …).
 _CLASS = re.compile(r"(wk-[\w-]*|md-typeset__[\w-]+|admonition(-title)?|note|abstract|info|tip|success|question|"
                     r"warning|failure|danger|bug|example|quote|footnote(-ref|-backref)?|headerlink|toclink|"
-                    r"twemoji|language-[\w-]+|highlight|codehilite)")
+                    r"twemoji|language-[\w-]+|highlight|codehilite|md-button(--primary)?)")
 
 
 _REDIRECT = re.compile(r"0; url=\.\./issues/\d{4}-\d{2}-\d{2}/")

@@ -140,7 +140,7 @@ def test_whole_archive_xlsx_keeps_the_spaces_around_a_text():
 def test_a_charts_csv_leaves_a_blank_where_a_series_has_no_value_for_a_date():
     figure = {"data": [{"name": "甲", "x": ["2024-11-01", "2024-11-08"], "y": [1.5, 2]},
                        {"name": "乙, 新", "x": ["2024-11-08"], "y": [3]}], "layout": {}}
-    chart = Chart(SPECS[1], "t", figure, Table(("周",)), (), False)
+    chart = Chart(SPECS[1], "t", figure, Table(("周",)), (), False, unit="万次")     # a count, read in 次 on the page
     assert chart_csv(chart) == "\ufeff周,甲（万次）,\"乙, 新（万次）\"\r\n2024-11-01,1.5,\r\n2024-11-08,2,3\r\n".encode()
     assert chart_csv(chart) == csv_bytes(*chart_rows(chart))
 

@@ -19,7 +19,7 @@ from operator import itemgetter
 
 import jieba
 
-from ..schema.model import Registry, Snapshot
+from ..schema.model import Issue, Registry, Snapshot
 from ..schema.snapshot import Declarations
 
 GRAMS = "grams"
@@ -89,6 +89,20 @@ def index_grams(text: str, separator: re.Pattern) -> str:
 def segment(text: str) -> str:
     """Han runs cut by jieba with zero-width spaces between words, as Material's indexer does."""
     return HAN.sub(lambda m: ZWSP + ZWSP.join(jieba.cut(m.group())) + ZWSP, text).strip(ZWSP)
+
+
+def chart_lines(issue: Issue, datasets: Declarations) -> tuple[str, ...]:
+    """An issue's chart titles and notes as its page shows them, for its 图表 section in the index.
+
+    Read from the declarations and the issue, not from drawn charts: a build draws only the issues
+    the page cache lacks, and a cached issue must index the same lines as a freshly drawn one.
+    """
+    period, out = issue.period.label(), []
+    for spec in datasets.charts:
+        title = spec.title.format(period=period) if "{period}" in spec.title else spec.title
+        out.append(f"图表 {spec.number}：{title}")
+        out.extend(f"注：{note}" for note in spec.notes + issue.chart_notes.get(spec.key, ()))
+    return tuple(out)
 
 
 def _with_extras(docs: list[dict], extras: Mapping[str, PageExtras]) -> list[dict]:

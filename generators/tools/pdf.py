@@ -198,7 +198,13 @@ def _printer(site_dir: Path, executable: str) -> Iterator[Callable[[str], bytes]
                     page.wait_for_function("window.wkPrint !== undefined", timeout=PAGE_TIMEOUT_MS)
                     page.evaluate("window.wkPrint.prepare()")
                     page.evaluate("document.fonts.ready.then(() => true)")
-                    return page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+                    raw = page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+                    # Links in the PDF lead to the published site, not to this local server (whose
+                    # port changes every run, which would also change a published PDF's bytes).
+                    canonical = page.evaluate("(document.querySelector('link[rel=canonical]') || {}).href || ''")
+                    here = (base + path).removesuffix("index.html")
+                    root = canonical[: len(canonical) - len(here) + len(base)] if canonical.endswith(here[len(base):]) else ""
+                    return public_links(raw, base, root) if root else raw
                 except PlaywrightError as exc:
                     raise PdfError(f"{path}：Chromium 排版失败：{str(exc).splitlines()[0]}") from None
                 finally:
@@ -210,6 +216,26 @@ def _printer(site_dir: Path, executable: str) -> Iterator[Callable[[str], bytes]
                 browser.close()
     finally:
         httpd.shutdown()
+
+
+def public_links(raw: bytes, local: str, public: str) -> bytes:
+    """The PDF with every link into ``local`` (the server it was printed from) pointing into ``public``."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
+    for obj in writer._objects:
+        action = obj.get("/A") if isinstance(obj, DictionaryObject) and obj.get("/Subtype") == "/Link" else None
+        if action is not None:
+            action = action.get_object()
+            uri = str(action.get("/URI", ""))
+            if uri.startswith(local):
+                action[NameObject("/URI")] = TextStringObject(public + uri[len(local):])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def finish(raw: bytes, issue: Issue, radicals: dict[int, int] | None = None) -> bytes:

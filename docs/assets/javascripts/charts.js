@@ -130,6 +130,7 @@
         // margins a wrapped legend had pushed at the narrower width.
         new ResizeObserver(function () {
           if (!el.offsetParent || el.clientWidth === width) return;
+          if (document.documentElement.hasAttribute("data-wk-print")) return;   // print.js lays it out for print
           width = el.clientWidth;
           var fresh = figureOf(el);
           Plotly.newPlot(el, fresh.data, layoutOf(el, fresh), CONFIG);

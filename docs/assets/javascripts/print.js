@@ -47,6 +47,9 @@
   function prepare() {
     if (saved) return saved.done;
     saved = { scheme: document.body.getAttribute("data-md-color-scheme"), closed: [], layouts: [] };
+    // charts.js leaves the charts to this script until restore() (its resize redraws would put the
+    // screen layout back while the page is laid out for print).
+    document.documentElement.setAttribute("data-wk-print", "preparing");
     document.querySelectorAll("details.wk-table:not([open])").forEach(function (d) {
       saved.closed.push(d);
       d.open = true;
