@@ -3,12 +3,11 @@
 Each item is an issue that mentions the entity, with what that issue said about it (its move,
 visits, downloads or price that week, a watch list, a mention in the text). Built from the public
 archive only, so an embargoed issue is in no feed; the item dates, links and escaping follow the
-site feed (``exports.feed.issue_url``, ``pub_date``); a description is escaped once more, since
+site feed (``exports.feed.add_item``: links, publication time, inert text); a description is escaped, since
 readers render it as HTML, so analyst text stays text.
 """
 from __future__ import annotations
 
-import html
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Sequence
 from urllib.parse import urljoin
@@ -16,7 +15,7 @@ from urllib.parse import urljoin
 from ..pages.entities import what_it_said
 from ..pages.urls import ENTITY_FEED, entity_feed_path
 from ..schema.model import Archive, Entity, Issue
-from .feed import ATOM, issue_url, pub_date
+from .feed import ATOM, add_item, inert, pub_date
 
 
 def entity_feeds(archive: Archive, with_page: Collection[str], site_url: str, site_name: str) -> dict[str, str]:
@@ -39,24 +38,14 @@ def entity_feed_xml(entity: Entity, items: Sequence[tuple[Issue, Sequence[str]]]
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = f"{site_name}：{entity.name}"
     ET.SubElement(channel, "link").text = page
-    ET.SubElement(channel, "description").text = _inert(f"提及{entity.name}的各期及其当周数据")
+    ET.SubElement(channel, "description").text = inert(f"提及{entity.name}的各期及其当周数据")
     ET.SubElement(channel, "language").text = "zh-CN"
     ET.SubElement(channel, f"{{{ATOM}}}link", href=urljoin(page, ENTITY_FEED), rel="self", type="application/rss+xml")
     ordered = sorted(items, key=lambda item: item[0].date, reverse=True)
     if ordered:
         ET.SubElement(channel, "lastBuildDate").text = pub_date(ordered[0][0])
     for issue, phrases in ordered:
-        item = ET.SubElement(channel, "item")
-        link = issue_url(base, issue)
-        ET.SubElement(item, "title").text = f"{issue.date:%Y-%m-%d} · {issue.title}"
-        ET.SubElement(item, "link").text = link
-        ET.SubElement(item, "guid", isPermaLink="true").text = link
-        ET.SubElement(item, "pubDate").text = pub_date(issue)
-        ET.SubElement(item, "description").text = _inert(f"{entity.name}：" + "；".join(phrases) + "。")
+        add_item(channel, base, issue, f"{entity.name}：" + "；".join(phrases) + "。")
     ET.indent(rss)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
 
-
-def _inert(text: str) -> str:
-    """Feed readers render title and description as HTML: escape analyst text so it stays text."""
-    return html.escape(text, quote=False)

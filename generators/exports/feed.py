@@ -41,6 +41,18 @@ def correction_text(items: Sequence[Correction]) -> str:
                                 for c in items) + "。"
 
 
+def add_item(channel: ET.Element, base: str, issue: Issue, description: str) -> ET.Element:
+    """One issue as a feed item: dated title, link, its publication time and ``description`` made inert."""
+    item = ET.SubElement(channel, "item")
+    link = issue_url(base, issue)
+    ET.SubElement(item, "title").text = f"{issue.date:%Y-%m-%d} · {issue.title}"
+    ET.SubElement(item, "link").text = link
+    ET.SubElement(item, "guid", isPermaLink="true").text = link
+    ET.SubElement(item, "pubDate").text = pub_date(issue)
+    ET.SubElement(item, "description").text = inert(description)
+    return item
+
+
 def feed_xml(issues: Sequence[Issue], site_url: str, title: str, description: str,
              corrections: Mapping[date, Sequence[Correction]] | None = None) -> str:
     """The RSS 2.0 feed of every issue, newest first, as UTF-8 XML text (Chinese kept as is).
@@ -60,13 +72,7 @@ def feed_xml(issues: Sequence[Issue], site_url: str, title: str, description: st
     if ordered:
         ET.SubElement(channel, "lastBuildDate").text = pub_date(ordered[0])
     for issue in ordered:
-        item = ET.SubElement(channel, "item")
-        link = issue_url(base, issue)
-        ET.SubElement(item, "title").text = f"{issue.date:%Y-%m-%d} · {issue.title}"
-        ET.SubElement(item, "link").text = link
-        ET.SubElement(item, "guid", isPermaLink="true").text = link
-        ET.SubElement(item, "pubDate").text = pub_date(issue)
-        ET.SubElement(item, "description").text = inert(issue.lead + correction_text((corrections or {}).get(issue.date, ())))
+        item = add_item(channel, base, issue, issue.lead + correction_text((corrections or {}).get(issue.date, ())))
         for tag in issue.tags:
             ET.SubElement(item, "category").text = tag
     ET.indent(rss)
