@@ -12,7 +12,6 @@ Usage: python3 bench/check_memory.py [WORK_DIR]   (prints one JSON line per case
 from __future__ import annotations
 
 import json
-import os
 import resource
 import shutil
 import subprocess

@@ -18,7 +18,7 @@ from itertools import groupby
 from ..errors import DataError, Problem
 from ..schema.model import Issue
 from .issue import front_matter, link_text
-from .urls import ARCHIVE_INDEX, TAGS_INDEX, issue_path, issue_url, rel_link, tag_path, up, year_path
+from .urls import ARCHIVE_INDEX, TAGS_INDEX, issue_path, rel_link, tag_path, year_path
 from ..schema.units import MEMO
 
 RECENT = 20

@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from urllib.parse import quote
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -19,7 +18,7 @@ from ..compute.history import Correction
 from ..charts.describe import describe
 from ..schema.model import Issue
 from ..schema.units import MEMO
-from .urls import DISCLAIMER, RATINGS, issue_path, pdf_name, rel_link, sibling_issue_url
+from .urls import DISCLAIMER, RATINGS, issue_path, page_url, pdf_name, rel_link, sibling_issue_url, up
 
 WEEKDAYS = "一二三四五六日"
 # Finished HTML (a chart block, an entity page's list of issues): the MkDocs plugin lifts it out
@@ -191,7 +190,7 @@ def _html_link(name: str, path: str | None) -> str:
     """A name in raw HTML on an issue page (/issues/<date>/), linked to a page's URL when it has one."""
     if path is None:
         return _text(name)
-    url = "../../" + quote(path.removesuffix(".md")) + "/"
+    url = up(2) + page_url(path)            # an issue's URL is two folders down: issues/<date>/
     return f'<a href="{html.escape(url)}">{_text(name)}</a>'
 
 

@@ -5,7 +5,7 @@ When a URL changes, this file changes, and nothing else.
 """
 from __future__ import annotations
 
-import re
+from urllib.parse import quote
 
 from ..charts.figures import Chart
 from ..schema.model import Entity, Issue
@@ -77,6 +77,11 @@ def year_path(year: int) -> str:
 def tag_path(tag: str) -> str:
     """A tag page's docs path; its URL is /tags/<slug>/."""
     return f"tags/{tag_slug(tag)}.md"
+
+
+def page_url(docs_path: str) -> str:
+    """A page's URL below the site root, from its docs path: tags/财报.md → tags/%E8%B4%A2%E6%8A%A5/."""
+    return quote(docs_path.removesuffix(".md")) + "/"
 
 
 def rel_link(from_path: str, to_path: str) -> str:
