@@ -18,7 +18,6 @@ TAGS = {
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
     "nav", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "time", "tr", "u", "ul",
-    "meta",     # only /latest/'s redirect to the newest issue (see _filter)
 }
 ATTRIBUTES = {
     "*": {"class", "id", "title", "role", "aria-label", "aria-hidden", "aria-labelledby", "data-search-exclude",
@@ -30,7 +29,6 @@ ATTRIBUTES = {
     "th": {"scope", "colspan", "rowspan", "style"},
     "td": {"colspan", "rowspan", "style"},
     "ol": {"start"},
-    "meta": {"http-equiv", "content"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # Python-Markdown's tables write alignment as style="text-align: …"; nothing else may style.
@@ -42,13 +40,7 @@ _CLASS = re.compile(r"(wk-[\w-]*|md-typeset__[\w-]+|admonition(-title)?|note|abs
                     r"twemoji|language-[\w-]+|highlight|codehilite|md-button(--primary)?)")
 
 
-_REDIRECT = re.compile(r"0; url=\.\./issues/\d{4}-\d{2}-\d{2}/")
-
-
 def _filter(element: str, attribute: str, value: str) -> str | None:
-    if element == "meta":
-        ok = value == "refresh" if attribute == "http-equiv" else bool(_REDIRECT.fullmatch(value))
-        return value if ok else None
     if attribute == "style":
         m = _ALIGN.fullmatch(value.strip())
         return f"text-align: {m.group(1)};" if m else None
