@@ -111,7 +111,18 @@
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"]
   };
 
+  // A chart being drawn, by the lazy queue or by wkCharts.drawAll (print, `weekly pdf`): the other
+  // waits for the same draw instead of drawing it again over a layout already set for print.
+  var drawing = new WeakMap();
+
   function draw(el) {
+    if (!drawing.has(el)) {
+      drawing.set(el, drawNow(el).then(function () { drawing.delete(el); }, function () { drawing.delete(el); }));
+    }
+    return drawing.get(el);
+  }
+
+  function drawNow(el) {
     if (!el.isConnected || el.hasAttribute("data-rendered")) return Promise.resolve();
     restorePlotlyStyles();
     var figure;
