@@ -249,7 +249,7 @@ def finish(raw: bytes, issue: Issue, radicals: dict[int, int] | None = None) -> 
     _check_fonts_embedded(reader, issue)
     writer = PdfWriter(clone_from=reader)
     _unify_radicals(writer, radical_table() if radicals is None else radicals)
-    _drop_node_ids(writer)
+    _renumber_node_ids(writer)
     moment = issue.publication_time.strftime("D:%Y%m%d%H%M%S+08'00'")
     writer.metadata = None
     writer.add_metadata({
@@ -354,18 +354,66 @@ def _unify_radicals(writer, table: dict[int, int]) -> None:
                 stream.set_data(fixed)
 
 
-def _drop_node_ids(writer) -> None:
-    """Chromium names each tagged element by its DOM node number (/ID (node00000463)), which a
-    change anywhere in the page shifts (the next-issue link, hidden in print, filled in a week
-    later); they are dropped with the tree that indexes them, so the bytes follow what is printed."""
-    from pypdf.generic import DictionaryObject
+def _renumber_node_ids(writer) -> None:
+    """Chromium names each tagged element by its DOM node number (/ID (node00000463)), and a table
+    cell names its header cells by those numbers (/Headers). The numbers follow the order the page's
+    nodes were created in, which a change anywhere in the page shifts (the next-issue link, hidden
+    in print, filled in a week later) and so does the order the charts happened to be drawn in.
+    Each element is renamed by its place in the structure tree (what is printed, in reading order),
+    its cells' /Headers with it, and the ID tree rebuilt, so the bytes follow what is printed."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-    for obj in writer._objects:
-        if isinstance(obj, DictionaryObject):
-            if obj.get("/Type") == "/StructElem" and "/ID" in obj:
-                del obj["/ID"]
-            elif obj.get("/Type") == "/StructTreeRoot" and "/IDTree" in obj:
-                del obj["/IDTree"]
+    root = writer.root_object.get("/StructTreeRoot")
+    if root is None:
+        return
+    root = root.get_object()
+    renamed: dict[str, str] = {}
+    elements: list = []
+
+    def visit(node) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                visit(kid)
+            return
+        if not isinstance(node, DictionaryObject) or node.get("/Type", "/StructElem") != "/StructElem" \
+                or "/S" not in node:
+            return
+        elements.append(node)
+        if "/ID" in node:
+            renamed.setdefault(str(node["/ID"]), f"wk{len(renamed):08d}")
+        if "/K" in node:
+            visit(node["/K"])
+
+    visit(root.get("/K", ArrayObject()))
+    names = ArrayObject()
+    for element in elements:
+        if "/ID" in element:
+            new_id = TextStringObject(renamed[str(element["/ID"])])
+            element[NameObject("/ID")] = new_id
+            names.extend([new_id, element.indirect_reference or element])
+        attributes = element.get("/A")
+        attributes = attributes.get_object() if attributes is not None else None
+        for attribute in attributes if isinstance(attributes, ArrayObject) else [attributes]:
+            attribute = attribute.get_object() if attribute is not None else None
+            if isinstance(attribute, DictionaryObject) and "/Headers" in attribute:
+                attribute[NameObject("/Headers")] = ArrayObject(
+                    TextStringObject(renamed.get(str(h), "")) for h in attribute["/Headers"]
+                    if str(h) in renamed)
+    # The ID tree again, as one sorted leaf in the old root's object; its old nodes (which spell
+    # the node numbers) emptied, so no object of the file keeps a number.
+    tree = root.get("/IDTree")
+    if tree is None:
+        return
+    tree = tree.get_object()
+    stale, pending = [], [tree]
+    while pending:
+        node = pending.pop()
+        stale.append(node)
+        pending.extend(kid.get_object() for kid in node.get("/Kids", ()))
+    for node in stale:
+        node.clear()
+    tree[NameObject("/Names")] = names
 
 
 def _check_fonts_embedded(reader, issue: Issue) -> None:
