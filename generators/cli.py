@@ -225,7 +225,7 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
 
     例：weekly serve
     """
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from .preview import serve as preview
 
     from .load.snapshots import PREVIEW
 
@@ -239,9 +239,8 @@ def serve(data_dir: Path, config_file: str, dev_addr: str, as_of: str) -> None:
     _show_mkdocs_messages(logging.INFO)      # "Serving on http://…/suanli-weekly/", rebuilds, warnings
     for chatty in ("mkdocs.plugins.mkdocs_macros", "mkdocs.structure.nav"):   # module lists; issues not in nav
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    # Dirty rebuilds: an edit redraws only the pages whose generated Markdown changed (the weekly plugin
-    # rewrites only those), not the thousands of a long archive; not strict, since MkDocs warns about dirty builds.
-    mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, build_type="dirty", strict=False)
+    # An edit under data/ redraws only the pages and files whose content changed (generators/preview.py).
+    preview(config_file, dev_addr)
 
 
 def _port_free_or_exit(dev_addr: str) -> None:

@@ -18,11 +18,12 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .assemble.cache import PageCache
 from .errors import DataError, WeeklyError, grouped
@@ -60,6 +61,7 @@ HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)" + re.escape(HTML_END)
 SLOT = re.compile(r'<div data-wk-slot="(\d+)"></div>')
 BODY = re.compile(r"<body[^>]*>")
 LAST_GOOD: dict[Path, Site] = {}
+LOADED: dict[Path, dict] = {}     # serve: data folder → its snapshots as last read (load_archive's memo)
 BANNERED: dict[Path, set[str]] = {}  # serve: the pages drawn with the problems notice, to redraw once fixed
 ISSUE_DAY = re.compile(r"(?:^|/)(\d{4}-\d{2}-\d{2})(?:/|$)")
 PROGRESS = "WEEKLY_PROGRESS"
@@ -76,6 +78,25 @@ def _pages_of(problems, site: Site) -> set[str]:
     if not pages and site.archive.issues:       # entities.yaml, the seals: shown on the newest issue
         pages.add(f"issues/{site.archive.issues[-1].slug}.md")
     return pages          # set by `weekly build`: report the page rendering as it goes
+
+
+def _differs(before, after, rel: str) -> bool:
+    """Whether ``rel`` has other content in ``after`` than in ``before`` (two sites' outputs); an
+    issue the page cache holds under the same key in both is the same, unread."""
+    a, b = before.held(rel), after.held(rel)
+    if a is not None and b is not None and a.key == b.key:
+        return False
+    return before[rel] != after[rel]
+
+
+def _put(files: Files, rel: str, content: str | bytes) -> File:
+    """The served file ``rel`` with new content (in memory, as on_files hands generated pages over)."""
+    file = files.get_file_from_path(rel)
+    if isinstance(content, str):
+        file.content_string = content
+    else:
+        file.content_bytes = content
+    return file
 
 
 class Progress:
@@ -112,6 +133,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self._progress: Progress | None = None
         self._problems: list[str] = []     # serve: the located problems of a bad edit, shown on every page
         self._archive = None
+        self._built = None     # serve: (config, files, nav, env) of the last full build, for refresh()
 
     def use_archive(self, archive) -> None:
         """Generate from ``archive`` (loaded, validated and embargoed already, by `weekly build`)
@@ -130,7 +152,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self.pages_dir = self.cache_dir / "docs"
         started = time.perf_counter()
         try:
-            archive = self._archive if self._archive is not None else load_archive(self.data_dir, self._as_of())
+            archive = self._archive if self._archive is not None else \
+                load_archive(self.data_dir, self._as_of(), memo=None if self._one_shot else LOADED.setdefault(self.data_dir, {}))
             self.site = generate(archive, PageCache(self.cache_dir / "pages"), freeze=self._one_shot)
             self._problems = []
         except DataError as exc:
@@ -232,8 +255,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                     files.append(File.generated(config, rel, content=outputs[rel]))
         files.append(self._feed_file(config))
         self._progress = Progress(sum(1 for f in files if f.is_documentation_page())) if os.environ.get(PROGRESS) else None
-        for path, xml in entity_feeds(self.site.archive, self.site.entity_charts, config.site_url, config.site_name).items():
-            files.append(File.generated(config, path, content=xml))
+        for file in self._entity_feed_files(config):
+            files.append(file)
         return files
 
     def on_page_context(self, context, *, page, config, nav):
@@ -302,6 +325,75 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         """Each issue's chart titles and notes, by page location, for the search index."""
         archive = self.site.archive
         return {f"{ISSUES}/{issue.slug}/": PageExtras(chart_lines(issue, archive.datasets)) for issue in archive.issues}
+
+    def on_nav(self, nav, *, config, files):
+        self._built = (config, files, nav)
+        return nav
+
+    def on_env(self, env, *, config, files):
+        if self._built is not None:
+            self._built = (*self._built[:3], env)
+        return env
+
+    def refresh(self) -> bool:
+        """`weekly serve` after an edit under data/ (see generators/preview.py): generate again and
+        render only the pages, and write only the files, whose content changed (the feeds and the
+        search index stay as the last full build wrote them: they are for readers of the published
+        site, and redrawing them would cost more than the rest). False when MkDocs must rebuild in
+        full instead (no build to start from, or the edit changed which pages exist)."""
+        if self._one_shot or self.site is None or self._built is None or len(self._built) < 4:
+            return False
+        config, files, nav, env = self._built
+        self._hold_cache()
+        try:
+            try:
+                archive = load_archive(self.data_dir, self._as_of(), memo=LOADED.setdefault(self.data_dir, {}))
+                site = generate(archive, PageCache(self.cache_dir / "pages"))
+            except DataError as exc:
+                # Keep the last good pages; the edited issue's page (and any page drawn since) shows the problems.
+                self._problems = grouped(exc.problems)
+                for line in self._problems:
+                    print(line, file=sys.stderr)
+                print("数据校验未通过：预览保留上一次成功构建的页面，页面顶部列出问题；改好后自动刷新。", file=sys.stderr)
+                shown = _pages_of(exc.problems, self.site)
+                BANNERED.setdefault(self.data_dir, set()).update(shown)
+                self._render(config, files, nav, env, shown)
+                return True
+            if set(site.pages) != set(self.site.pages) or set(site.files) != set(self.site.files):
+                return False
+            old, self.site = self.site, site
+            config.extra["weekly"] = site
+            self._problems = []
+            LAST_GOOD[self.data_dir] = site
+            write(site, self.pages_dir, held_only=True)
+            for rel in site.files:
+                if _differs(old.files, site.files, rel):
+                    _put(files, rel, site.files[rel]).copy_file()
+            changed = {rel for rel in site.pages if _differs(old.pages, site.pages, rel)}
+            changed |= BANNERED.pop(self.data_dir, set())
+            # Hand-written pages draw on the data through macros (the home page's latest charts).
+            changed |= {f.src_uri for f in files.documentation_pages() if f.src_uri not in site.pages}
+            for rel in changed & set(site.pages):
+                _put(files, rel, site.pages[rel])
+            self._render(config, files, nav, env, changed)
+            log.info("weekly: 只重绘了改动涉及的 %d 个页面", len(changed))
+            return True
+        finally:
+            self._release_cache()
+
+    def _render(self, config, files: Files, nav, env, pages: set[str]) -> None:
+        """Render ``pages`` (docs paths) as a build would, and write them into the served site."""
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for rel in sorted(pages):
+            file = files.get_file_from_path(rel)
+            if file is None or file.page is None:
+                continue
+            _populate_page(file.page, config, files)
+            _build_page(file.page, config, doc_files, nav, env)
+
+    def _entity_feed_files(self, config) -> list[File]:
+        return [File.generated(config, path, content=xml) for path, xml in
+                entity_feeds(self.site.archive, self.site.entity_charts, config.site_url, config.site_name).items()]
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

@@ -3,6 +3,7 @@ shows the located problems on the page while the last good page stays."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -111,3 +112,62 @@ def test_build_reports_its_progress_as_it_goes(tmp_path):
     assert [s.split("（")[1].split("%")[0] for s in steps] == [str(p) for p in range(10, 101, 10)]
     total = steps[-1].split("/")[1].split("（")[0]
     assert steps[-1].startswith(f"   渲染页面 {total}/{total}（100%")
+
+
+def _serve_build(data, site_dir):
+    """A serve-mode MkDocs build of ``data`` into ``site_dir``, in this process, as generators/preview.py makes it."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ["WEEKLY_DATA_DIR"], os.environ["WEEKLY_AS_OF"] = str(data), "preview"
+    try:
+        config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=False,
+                             site_url="http://127.0.0.1:8000/suanli-weekly/")
+    finally:
+        del os.environ["WEEKLY_DATA_DIR"], os.environ["WEEKLY_AS_OF"]
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url=config.site_url, dirty=True)
+    return config
+
+
+def _pages(site_dir) -> dict[str, bytes]:
+    return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*"))
+            if p.is_file() and not p.name.startswith("search_index") and p.name not in ("sitemap.xml", "sitemap.xml.gz")
+            and not p.name.endswith(".xml")}     # feeds and the search index: redrawn by the next full build only
+
+
+@pytest.mark.build
+def test_an_edit_to_data_redraws_what_a_full_build_would_and_nothing_else(tmp_path):
+    data = copy_data(tmp_path)
+    config = _serve_build(data, tmp_path / "served")
+    weekly = config.plugins["weekly"]
+    before = _pages(tmp_path / "served")
+    visits = data / SEED / "visits.csv"
+    visits.write_text(visits.read_text(encoding="utf-8").replace("ChatGPT,text,海外,2024-11-08,90500",
+                                                                  "ChatGPT,text,海外,2024-11-08,95000"), encoding="utf-8")
+    assert weekly.refresh() is True            # the quick path, not a full rebuild
+    after = _pages(tmp_path / "served")
+    _serve_build(data, tmp_path / "fresh")
+    fresh = _pages(tmp_path / "fresh")
+    assert after == fresh                      # every page and download as a full build draws them
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    assert f"issues/{SEED}/index.html" in changed and "entities/chatgpt/index.html" in changed
+    assert "issues/2024-11-15/index.html" not in changed and "data/downloads/visits.csv" in changed
+
+
+@pytest.mark.build
+def test_a_bad_edit_keeps_the_last_good_page_and_a_removed_issue_needs_a_full_build(tmp_path):
+    data = copy_data(tmp_path)
+    config = _serve_build(data, tmp_path / "served")
+    plugin = config.plugins["weekly"]
+    stocks = data / SEED / "stocks.csv"
+    good = stocks.read_text(encoding="utf-8")
+    stocks.write_text(good.replace("英伟达,NVDA.O,美股,GPU/CPU,3.54", "英伟达,NVDA.O,美股,GPU/CPU,3.54%"), encoding="utf-8")
+    assert plugin.refresh() is True
+    page = (tmp_path / "served" / "issues" / SEED / "index.html").read_text(encoding="utf-8")
+    assert "wk-preview-problems" in page and "ChatGPT周访问量突破9亿" in page     # the problems above the last good page
+    stocks.write_text(good, encoding="utf-8")
+    assert plugin.refresh() is True
+    assert "wk-preview-problems" not in (tmp_path / "served" / "issues" / SEED / "index.html").read_text(encoding="utf-8")
+    shutil.rmtree(data / SEED)
+    assert plugin.refresh() is False            # pages gone (or new): MkDocs rebuilds in full

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import itertools
 import math
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -45,13 +46,16 @@ FIELD_EXAMPLES = {f.name: f.example for f in ISSUE_FIELDS}
 IGNORED_TOP_LEVEL = {"README.md", ENTITIES_FILE, DATASETS_FILE, SEALS_FILE}
 
 
-def load_archive(data_dir: Path, as_of: datetime | None = None) -> Archive:
+def load_archive(data_dir: Path, as_of: datetime | None = None, *, memo: dict | None = None) -> Archive:
     """Read and validate every snapshot under ``data_dir``; raise DataError on any problem.
 
     With ``as_of``, drafts and issues whose publication time is later are validated and then
     dropped, so no later stage can leak them. ``None`` keeps every snapshot (``weekly check``).
+    ``memo``: for a process that loads the same folder again and again (``weekly serve``), each
+    snapshot that loaded without a problem, kept under a stamp of its folder's files and of every
+    folder and declaration before it; a folder whose stamp is unchanged is not read again.
     """
-    archive = _load_all(data_dir)
+    archive = _load_all(data_dir, memo)
     return archive if as_of is None else public_archive(archive, as_of, data_dir)
 
 
@@ -112,7 +116,17 @@ def now_in_beijing() -> datetime:
     return datetime.now(BEIJING)
 
 
-def _load_all(data_dir: Path) -> Archive:
+def _stamp(path: Path) -> bytes:
+    """Name, size, modification and change time of a file, or of each entry of a folder."""
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name) if path.is_dir() else [path]
+        stats = [(getattr(e, "name", str(e)), e.stat(follow_symlinks=False)) for e in entries]
+    except OSError:
+        return b"?"
+    return repr([(name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for name, st in stats]).encode()
+
+
+def _load_all(data_dir: Path, memo: dict | None = None) -> Archive:
     data_dir = Path(data_dir)
     problems = Problems(data_dir)
     if not data_dir.is_dir():
@@ -123,6 +137,7 @@ def _load_all(data_dir: Path) -> Archive:
     registry = load_registry(data_dir / ENTITIES_FILE, problems)
     snapshots, digests = [], {}     # digests: the sha256 of every file read, for the seals
     published: dict[str, set[tuple]] = {}   # dataset → the keys earlier snapshots hold (a later one may restate them)
+    chain = hashlib.sha256(b"".join(_stamp(data_dir / name) for name in (ENTITIES_FILE, DATASETS_FILE))) if memo is not None else None
     for folder in sorted(data_dir.iterdir()):
         if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL or NOT_DATA.match(folder.name):
             continue
@@ -135,7 +150,19 @@ def _load_all(data_dir: Path) -> Archive:
         day = _folder_date(folder, problems)
         if day is None:
             continue
-        snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets, published)
+        if chain is not None:
+            chain.update(folder.name.encode() + _stamp(folder))
+            token, kept = chain.digest(), memo.get(folder.name)
+            if kept is not None and kept[0] == token:
+                snapshot = kept[1]
+                digests.update(kept[2])
+            else:
+                before = len(problems.items)
+                snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets, published)
+                if snapshot is not None and len(problems.items) == before:
+                    memo[folder.name] = (token, snapshot, {k: v for k, v in digests.items() if k.startswith(folder.name + "/")})
+        else:
+            snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets, published)
         if snapshot is not None:
             snapshots.append(snapshot)
             for dataset in datasets:
