@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install the project into its own virtual environment, .venv, from the hashed lock files.
 #
-#   bash scripts/install.sh          what the site needs (requirements.lock), README command 1
-#   bash scripts/install.sh --test   that plus the test tools (requirements-test.lock), README command 2
-#   bash scripts/install.sh --pdf    that plus what `weekly pdf` drives Chromium with (requirements-pdf.lock)
+#   bash scripts/install.sh          what the site needs (requirements.txt), README command 1
+#   bash scripts/install.sh --test   that plus the test tools (requirements-test.txt), README command 2
+#   bash scripts/install.sh --pdf    that plus what `weekly pdf` drives Chromium with (requirements-pdf.txt)
 #
 # Nothing is installed system-wide, so this works where python3 is "externally managed" (PEP 668,
 # Debian 12/13's python3). Every package comes from the lock, checked against its sha256, so the
@@ -12,9 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-lock=requirements.lock
-[ "${1:-}" = "--test" ] && lock=requirements-test.lock
-[ "${1:-}" = "--pdf" ] && lock=requirements-pdf.lock
+lock=requirements.txt
+[ "${1:-}" = "--test" ] && lock=requirements-test.txt
+[ "${1:-}" = "--pdf" ] && lock=requirements-pdf.txt
 
 if [ ! -x .venv/bin/python ]; then
   if ! "$PYTHON" -m venv .venv >/dev/null 2>&1; then

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Re-resolve the lock files from pyproject.toml (docs/maintainers/dependencies.md says when and how).
 #
-#   requirements.lock        the runtime dependencies and the build backend (pyproject's
+#   requirements.txt        the runtime dependencies and the build backend (pyproject's
 #                            [build-system] requires), every file's sha256
-#   requirements-test.lock   the same versions plus the `test` extra
-#   requirements-pdf.lock    the same versions plus the `pdf` extra (`weekly pdf` in the deploy)
+#   requirements-test.txt   the same versions plus the `test` extra
+#   requirements-pdf.txt    the same versions plus the `pdf` extra (`weekly pdf` in the deploy)
 #
 # uv is pinned here; it resolves for every platform (--universal) so an analyst on Windows or macOS
 # installs the same versions. Run it after changing a dependency in pyproject.toml, then commit the
@@ -23,11 +23,11 @@ import tomllib
 print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))
 PY
 common=(--universal --fork-strategy fewest --python-version 3.11 --generate-hashes --no-header --quiet)
-.venv/bin/python -m uv pip compile "${common[@]}" pyproject.toml "$build_in" -o requirements.lock
-.venv/bin/python -m uv pip compile "${common[@]}" --extra test -c requirements.lock \
-  pyproject.toml "$build_in" -o requirements-test.lock
-.venv/bin/python -m uv pip compile "${common[@]}" --extra pdf -c requirements-test.lock \
-  pyproject.toml "$build_in" -o requirements-pdf.lock
+.venv/bin/python -m uv pip compile "${common[@]}" pyproject.toml "$build_in" -o requirements.txt
+.venv/bin/python -m uv pip compile "${common[@]}" --extra test -c requirements.txt \
+  pyproject.toml "$build_in" -o requirements-test.txt
+.venv/bin/python -m uv pip compile "${common[@]}" --extra pdf -c requirements-test.txt \
+  pyproject.toml "$build_in" -o requirements-pdf.txt
 # uv names the temporary input file in the "# via" comments: name what it stands for instead.
 sed -i "s|# via -r .*\.in$|# via pyproject.toml [build-system]|; s|^    #   -r .*\.in$|    #   pyproject.toml [build-system]|" \
-  requirements.lock requirements-test.lock requirements-pdf.lock
+  requirements.txt requirements-test.txt requirements-pdf.txt

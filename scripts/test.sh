@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install what the tests need and run them all.
 # Debian's Chromium (and the CJK fonts its screenshots and PDFs need) from apt, the project with its
-# test extras into .venv from requirements-test.lock (scripts/install.sh), the Node tools from
+# test extras into .venv from requirements-test.txt (scripts/install.sh), the Node tools from
 # package-lock.json with `npm ci` when there are any; then the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."

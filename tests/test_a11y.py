@@ -52,8 +52,12 @@ def test_no_serious_accessibility_violation(scheme_page, server, axe_source, kin
     page = scheme_page
     page.goto(f"{server}/{PAGES[kind]}")
     page.wait_for_load_state("load")
-    if page.locator(".wk-plot").count():
+    charts = page.locator(".wk-plot").count()
+    if charts:
         scroll_through_charts(page)
+        # Checked with every chart drawn: Plotly's controls inside a chart are what axe must see.
+        page.wait_for_function(f"document.querySelectorAll('.wk-plot[data-rendered] .main-svg').length >= {charts}",
+                               timeout=30000)
     page.wait_for_timeout(300)
     assert serious(page, axe_source) == []
 

@@ -50,11 +50,11 @@ def pinned(requirements: list[str]) -> dict[str, str]:
 RUNTIME = {**pinned(PYPROJECT["project"]["dependencies"]), **pinned(PYPROJECT["build-system"]["requires"])}
 TEST = {**RUNTIME, **pinned(PYPROJECT["project"]["optional-dependencies"]["test"])}
 PDF = {**RUNTIME, **pinned(PYPROJECT["project"]["optional-dependencies"]["pdf"])}
-LOCKS = ["requirements.lock", "requirements-test.lock", "requirements-pdf.lock"]
+LOCKS = ["requirements.txt", "requirements-test.txt", "requirements-pdf.txt"]
 
 
-@pytest.mark.parametrize(("lock_file", "wanted"), [("requirements.lock", RUNTIME), ("requirements-test.lock", TEST),
-                                                   ("requirements-pdf.lock", PDF)])
+@pytest.mark.parametrize(("lock_file", "wanted"), [("requirements.txt", RUNTIME), ("requirements-test.txt", TEST),
+                                                   ("requirements-pdf.txt", PDF)])
 def test_lock_pins_what_pyproject_asks_for(lock_file, wanted):
     """Fails when a pin in pyproject.toml changes without `bash scripts/lock.sh`."""
     locked = {(name, version) for name, version, marker, _ in lock(lock_file) if applies(marker)}
@@ -71,9 +71,9 @@ def test_every_locked_package_has_hashes(lock_file):
 
 def test_the_test_and_pdf_locks_keep_the_runtime_versions():
     """The test suite runs against the versions the site is built with, and the deploy prints PDFs with them."""
-    runtime = {(n, v, m) for n, v, m, _ in lock("requirements.lock")}
-    test = {(name, version, marker) for name, version, marker, _ in lock("requirements-test.lock")}
-    pdf = {(name, version, marker) for name, version, marker, _ in lock("requirements-pdf.lock")}
+    runtime = {(n, v, m) for n, v, m, _ in lock("requirements.txt")}
+    test = {(name, version, marker) for name, version, marker, _ in lock("requirements-test.txt")}
+    pdf = {(name, version, marker) for name, version, marker, _ in lock("requirements-pdf.txt")}
     assert runtime <= test and runtime <= pdf
     assert pdf - runtime <= test      # what the PDF step adds is what the tests print with
 
@@ -81,18 +81,18 @@ def test_the_test_and_pdf_locks_keep_the_runtime_versions():
 def test_the_lock_has_no_package_pyproject_no_longer_needs():
     """Each lock entry says which requirement brought it ("# via"); a package whose only reason was
     a dependency since removed from pyproject would still carry that name."""
-    text = (ROOT / "requirements-test.lock").read_text(encoding="utf-8")
-    locked = {name for name, *_ in lock("requirements-test.lock")}
+    text = (ROOT / "requirements-test.txt").read_text(encoding="utf-8")
+    locked = {name for name, *_ in lock("requirements-test.txt")}
     for via in re.findall(r"# via (\S+)|#   (\S+)", text):
         name = canonicalize_name(next(v for v in via if v).split("[")[0])
         if name not in {"pyproject-toml", "suanli-weekly", "-c", "-r"} and not name.startswith("pyproject"):
-            assert name in locked, f"requirements-test.lock: {name} is named as a reason but not locked"
+            assert name in locked, f"requirements-test.txt: {name} is named as a reason but not locked"
 
 
 def test_the_environment_running_the_tests_is_the_lock():
     """What scripts/test.sh installed is exactly the test lock (no stray upgrade, no missing pin)."""
     wrong = []
-    for name, version, marker, _ in lock("requirements-test.lock"):
+    for name, version, marker, _ in lock("requirements-test.txt"):
         if not applies(marker):
             continue
         try:
@@ -116,3 +116,25 @@ def test_node_tools_are_locked_with_exact_versions():
             assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"package.json: {name} {version} is not an exact version"
             assert locked[f"node_modules/{name}"]["version"] == version, name
             assert locked[f"node_modules/{name}"].get("integrity"), name
+
+
+def reasons(name: str) -> dict[str, set[str]]:
+    """Lock entry → the requirements its "# via" comment names (one or several lines)."""
+    out, current = {}, None
+    for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+        match = ENTRY.match(line)
+        if match:
+            current = canonicalize_name(match["name"])
+            out[current] = set()
+        elif current and (via := re.match(r"\s+#\s+(?:via\s+)?(\S+)", line)):
+            out[current].add(canonicalize_name(via[1].split("[")[0]))
+    return out
+
+
+@pytest.mark.parametrize(("lock_file", "wanted"), [("requirements.txt", RUNTIME), ("requirements-test.txt", TEST),
+                                                   ("requirements-pdf.txt", PDF)])
+def test_a_package_locked_only_for_the_project_is_one_pyproject_asks_for(lock_file, wanted):
+    """The other direction: a dependency dropped from pyproject.toml without `bash scripts/lock.sh`
+    would stay in the lock, installed on every machine, with the project as its only reason."""
+    stale = sorted(name for name, why in reasons(lock_file).items() if why == {"suanli-weekly"} and name not in wanted)
+    assert not stale, f"{lock_file} still pins {stale} for the project, which pyproject.toml no longer asks for: run bash scripts/lock.sh"

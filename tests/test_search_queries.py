@@ -8,6 +8,8 @@ from a phone's paste menu). The hit rate is printed; docs/maintainers/search.md 
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -45,6 +47,8 @@ TOP = ("(n) => [...new Set([...document.querySelectorAll('.md-search-result__ite
 
 def enter(page, box, query: str, how: str) -> None:
     box.fill("")
+    # The previous query's results gone first, so that what is read next is this query's.
+    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length === 0", timeout=10000)
     box.focus()
     if how == "typed":
         box.press_sequentially(query, delay=30)        # no End key: the last keyup is whatever was typed
@@ -53,11 +57,20 @@ def enter(page, box, query: str, how: str) -> None:
 
 
 def top_three(page, server: str, query: str, wanted: str) -> list[str]:
-    try:
-        page.wait_for_function(f"([w, n]) => ({TOP})(n).includes(w)", arg=[f"{server}/{wanted}", 3], timeout=15000)   # a miss still fails; a busy CI worker is slow
-    except Exception:
-        pass
-    return [url[len(server) + 1:] for url in page.evaluate(f"({TOP})(3)")]
+    """The top three once the list has settled (the same for 0.6 s) with the wanted page in it, or
+    as it stands after 15 s (a miss still fails; a busy CI worker is slow). Typed queries show the
+    results of each prefix on the way: a list still changing is not the query's answer yet."""
+    want = f"{server}/{wanted}"
+    deadline = time.monotonic() + 15
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = page.evaluate(f"({TOP})(3)")
+        if now != last:
+            last, since = now, time.monotonic()
+        elif want in now and time.monotonic() - since >= 0.6:
+            break
+        page.wait_for_timeout(100)
+    return [url[len(server) + 1:] for url in last or []]
 
 
 @pytest.mark.parametrize("how", ["typed", "pasted"])

@@ -42,7 +42,16 @@ def tool(name: str) -> str:
 # deploy.yml reads the Pages URL itself.
 CURRENT_RUNTIME_SINCE = {"actions/checkout": 5, "actions/setup-python": 6, "actions/cache": 5,
                          "actions/upload-pages-artifact": 4, "actions/deploy-pages": 5}
-PIN = re.compile(r"^\s*(?:-\s+)?uses:\s+(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>\S+)\s+#\s+v(?P<major>\d+)\.\d+\.\d+\s*$")
+PIN = re.compile(r"^\s*(?:-\s+)?uses:\s+(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>\S+)\s+#\s+v(?P<version>(?P<major>\d+)\.\d+\.\d+)\s*$")
+# Each release's commit, as read from the action's own repository (shared/actions-pins.md, 2026-12-01):
+# a pin whose SHA is not the commit of the version its comment names runs code nobody reviewed.
+RELEASES = {
+    ("actions/checkout", "7.0.1"): "3d3c42e5aac5ba805825da76410c181273ba90b1",
+    ("actions/setup-python", "7.0.0"): "5fda3b95a4ea91299a34e894583c3862153e4b97",
+    ("actions/cache", "5.0.5"): "27d5ce7f107fe9357f9df03efb73ab90386fccae",
+    ("actions/upload-pages-artifact", "5.0.0"): "fc324d3547104276b827a68afc52ff2a11cc49c9",
+    ("actions/deploy-pages", "5.0.0"): "cd2ce8fcbc39b97be8ca5fce6e763baed58fa128",
+}
 
 
 def test_there_is_a_ci_and_a_deploy_workflow():
@@ -86,6 +95,24 @@ def test_every_action_is_pinned_by_sha_to_a_release_on_a_current_runtime(path):
         action = match["action"]
         assert action in CURRENT_RUNTIME_SINCE, f"{path.name}: {action} has no release on a current runtime"
         assert int(match["major"]) >= CURRENT_RUNTIME_SINCE[action], f"{path.name}: {line.strip()} runs on Node 20"
+        known = RELEASES.get((action, match["version"]))
+        assert known in (None, match["sha"]), f"{path.name}: {action} v{match['version']} is commit {known}, not {match['sha']}"
+
+
+def test_the_workflows_pin_the_current_release_of_each_action():
+    """Today's pins are the releases read from the actions' repositories (a Dependabot bump past
+    them passes the test above, and should update RELEASES)."""
+    pins = {(m["action"], m["version"], m["sha"]) for path in FILES for line in path.read_text(encoding="utf-8").splitlines()
+            if (m := PIN.match(line))}
+    assert pins and all(RELEASES.get((action, version)) == sha for action, version, sha in pins), pins
+
+
+def test_dependabot_sees_every_lock():
+    """Dependabot's pip updater fetches requirement files named *.txt or *.in (and pyproject.toml):
+    a lock named otherwise would never be proposed an update."""
+    workflow_text = "".join(p.read_text(encoding="utf-8") for p in FILES) + (ROOT / "scripts" / "install.sh").read_text(encoding="utf-8")
+    locks = set(re.findall(r"requirements[\w-]*\.\w+", workflow_text))
+    assert locks and all(name.endswith((".txt", ".in")) and (ROOT / name).is_file() for name in locks), locks
 
 
 def test_dependabot_proposes_updates_for_actions_the_lock_and_npm():
