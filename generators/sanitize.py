@@ -73,13 +73,23 @@ def inert_figure(figure):
     return _inert(figure, False)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _inert(value, text: bool):
     if isinstance(value, str):
         return value.translate(_PLOTLY) if text and ("<" in value or ">" in value or "&" in value) else value
     if isinstance(value, Mapping):
         return {k: _inert(v, k in PLOTLY_TEXT_KEYS) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        if text or any(isinstance(v, (Mapping, list, tuple)) for v in value):
+        # A figure's arrays hold thousands of dates and numbers: looked at whole (types and text in
+        # C), an element at a time only where one needs escaping or is itself a container.
+        types = set(map(type, value))
+        if not types <= _SCALARS:
             return [_inert(v, text) for v in value]
+        if text and str in types:
+            joined = "".join(value if len(types) == 1 else [v for v in value if type(v) is str])
+            if "<" in joined or ">" in joined or "&" in joined:
+                return [v.translate(_PLOTLY) if type(v) is str else v for v in value]
         return value
     return value

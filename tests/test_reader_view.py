@@ -146,6 +146,32 @@ def test_seed_issue_charts_look_the_same_after_back_and_forward(page, server, sh
     assert_same(page, seed_direct, look(page, shots, "seed-after-back"), "back from the previous issue")
 
 
+def test_seed_issue_charts_look_the_same_after_the_home_pages_read_more_button(page, server, shots, seed_direct):
+    page.goto(f"{server}/")
+    settle(page)          # the home page draws the newest issue's charts first
+    instant(page, "a.md-button--primary[href$='issues/2024-11-22/']", SEED, "2024-11-22")
+    assert_same(page, seed_direct, look(page, shots, "seed-from-home"), "the home page's 阅读全文")
+
+
+def test_seed_issue_charts_look_the_same_after_a_tag_pages_link(page, server, shots, seed_direct):
+    page.goto(f"{server}/tags/gpu价格/")
+    instant(page, f"article a[href$='{SEED}']", SEED, "2024-11-22")
+    assert_same(page, seed_direct, look(page, shots, "seed-from-tag"), "navigation from a tag page")
+
+
+def test_seed_issue_charts_look_the_same_after_back_then_forward(page, server, shots, seed_direct):
+    page.goto(f"{server}/{PREVIOUS}")
+    settle(page)
+    instant(page, "a[rel=next]", SEED, "2024-11-22")
+    settle(page)
+    page.go_back()
+    wait_for_heading(page, "2024-11-15")
+    settle(page)
+    page.go_forward()
+    wait_for_heading(page, "2024-11-22")
+    assert_same(page, seed_direct, look(page, shots, "seed-after-forward"), "back, then forward again")
+
+
 def test_seed_issue_charts_look_the_same_after_the_palette_is_toggled_twice(page, shots, seed_direct):
     toggle_palette(page, "slate")
     settle(page)
