@@ -272,6 +272,9 @@ def report(rows: list[dict], plus: dict | None, weight: dict, naive_weight: dict
     if weight["search"] is not None:
         check("no search bytes on a first page view", f"{weight['search'] / 1024:.0f} KB (search_index.json gzip)", weight["search"] == 0)
     index = big["site"] / "search" / "search_index.json"
+    if big["n"] >= 520 and index.is_file():
+        index_gz = gz(index)
+        check("search index < 200 KB gzip (issue 18)", f"{index_gz / 1024:.1f} KB", index_gz < 200 * 1024)
     peak = max(big["build"]["peak_mb"], g["peak_mb"])
     check("peak memory < 1 GB", f"{peak:.0f} MB", peak < 1024)
     lines += ["", f"## Budgets at N = {big['n']}", "", "| budget | measured | result |", "|---|---|---|", *checks]

@@ -151,3 +151,15 @@ def test_on_a_phone_a_pasted_query_finds_the_seed_issue(browser, server):
         assert errors == []
     finally:
         context.close()
+
+
+def test_a_page_holding_every_term_ranks_above_one_holding_some(page, server):
+    """「英伟达 财报」: the issue that has both words above the tag page 主题：财报 (no 英伟达 on it)."""
+    page.goto(f"{server}/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    page.keyboard.insert_text("英伟达 财报")
+    page.wait_for_function(f"({TOP})(10).includes('{server}/{SEED}')", timeout=15000)
+    ranked = [url[len(server) + 1:] for url in page.evaluate(f"({TOP})(20)")]
+    tag = next((i for i, url in enumerate(ranked) if url.startswith("tags/")), len(ranked))
+    assert ranked.index(SEED) < tag, ranked
