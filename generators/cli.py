@@ -55,10 +55,12 @@ def _check_links(archive, data_dir: Path, config_file: Path) -> None:
     from .tools.links import link_problems
 
     docs_dir = Path(config_file).parent / "docs"
-    if docs_dir.is_dir():
-        problems = link_problems(archive, data_dir, docs_dir)
-        if problems:
-            raise DataError(problems)
+    if not docs_dir.is_dir():
+        click.echo(f"注：未找到 {docs_dir}，叙述中的链接与图片未检查（在项目根目录运行，或用 --config 指明 mkdocs.yml）", err=True)
+        return
+    problems = link_problems(archive, data_dir, docs_dir)
+    if problems:
+        raise DataError(problems)
 
 
 class _Weekly(click.Group):
@@ -95,8 +97,10 @@ def main() -> None:
 @main.command()
 @click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, type=click.Path(path_type=Path),
               help="数据文件夹")
+@click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path),
+              help="网站的 mkdocs.yml：叙述中指向网站页面的链接按它旁边的 docs/ 检查")
 @AS_OF
-def check(data_dir: Path, as_of: datetime) -> None:
+def check(data_dir: Path, config_file: Path, as_of: datetime) -> None:
     """校验每一期数据（包括未到发布时间的期和草稿）；有问题时逐条列出文件、行和列，并以 1 退出。
 
     例：weekly check --data data
@@ -106,7 +110,7 @@ def check(data_dir: Path, as_of: datetime) -> None:
     for path in not_data(data_dir):
         click.echo(f"注：已忽略 {path}（Excel 锁定文件、缩略图或备份文件，不是数据）")
     archive = load_archive(data_dir)
-    _check_links(archive, data_dir, Path("mkdocs.yml"))
+    _check_links(archive, data_dir, config_file)
     click.echo(f"数据校验通过：{len(archive.snapshots)} 期，最新一期 {archive.issues[-1].date}。")
     for line in _embargoed(archive, as_of):
         click.echo(line)

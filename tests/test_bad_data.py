@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import copy_data, weekly
+from conftest import ROOT, copy_data, weekly
 
 SEED = "2024-11-22"
 
@@ -126,6 +126,19 @@ def test_check_finds_narrative_links_and_images_mkdocs_cannot_resolve_with_their
     ], result.stderr
     build = weekly("build", "--data", str(data), "--site-dir", str(tmp_path / "site"))
     assert build.returncode == 1 and "WARNING" not in build.stderr and "issue.md:" in build.stderr
+
+
+
+def test_check_run_outside_the_project_checks_links_through_config_or_says_it_did_not(tmp_path):
+    data = copy_data(tmp_path)
+    replace_in(data / SEED / "issue.md", "## 大模型跟踪\n", "见[参考](../missing.md)。\n\n## 大模型跟踪\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    pythonpath = {"PYTHONPATH": str(ROOT)}
+    told = weekly("check", "--data", str(data), cwd=elsewhere, env=pythonpath)
+    assert told.returncode == 0 and "叙述中的链接与图片未检查" in told.stderr and "--config" in told.stderr
+    checked = weekly("check", "--data", str(data), "--config", str(ROOT / "mkdocs.yml"), cwd=elsewhere, env=pythonpath)
+    assert checked.returncode == 1 and "链接 '../missing.md' 指向的页面不存在" in checked.stderr
 
 
 @pytest.mark.build
