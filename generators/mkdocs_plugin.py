@@ -35,7 +35,7 @@ from .assemble.pipeline import Site, generate
 from .assemble.site_files import write
 from .pages.issue import HTML_BEGIN, HTML_END, link_next
 from .pages.statements import statements_html
-from .pages.urls import DISCLAIMER, FEED_PATH, ISSUES, RATINGS, issue_slug
+from .pages.urls import DISCLAIMER, FEED_PATH, ISSUES, RATINGS, issue_path, issue_slug
 from .assemble.search import PageExtras, chart_lines, compact_index, jieba_dictionary
 from .sanitize import clean_html
 from .assemble.staging import acquire, cache_lock
@@ -81,12 +81,16 @@ def _pages_of(problems, site: Site) -> set[str]:
 
 
 def _differs(before, after, rel: str) -> bool:
-    """Whether ``rel`` has other content in ``after`` than in ``before`` (two sites' outputs); an
-    issue the page cache holds under the same key in both is the same, unread."""
+    """Whether ``rel`` has other content in ``after`` than in ``before`` (two sites' outputs). Two
+    issues the page cache holds are compared by key, unread; a cached output this run replaced
+    (an earlier issue edited: every later one drawn again) can no longer be read, and counts as changed."""
     a, b = before.held(rel), after.held(rel)
-    if a is not None and b is not None and a.key == b.key:
-        return False
-    return before[rel] != after[rel]
+    if a is not None and b is not None:
+        return a.key != b.key
+    try:
+        return before[rel] != after[rel]
+    except WeeklyError:
+        return True
 
 
 def _put(files: Files, rel: str, content: str | bytes) -> File:
@@ -134,6 +138,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self._problems: list[str] = []     # serve: the located problems of a bad edit, shown on every page
         self._archive = None
         self._built = None     # serve: (config, files, nav, env) of the last full build, for refresh()
+        self._drawn_with_problems = False    # serve: this build drew every page with the problems notice
 
     def use_archive(self, archive) -> None:
         """Generate from ``archive`` (loaded, validated and embargoed already, by `weekly build`)
@@ -164,6 +169,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             # serve, after a bad edit: keep the last good pages and show what to fix on every page
             # (the request would otherwise wait until the file is fixed).
             self._problems = grouped(exc.problems)
+            self._drawn_with_problems = True
             # Printed, not logged: a strict build counts every warning logged during it and would abort.
             for line in self._problems:
                 print(line, file=sys.stderr)
@@ -326,10 +332,12 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         archive = self.site.archive
         return {f"{ISSUES}/{issue.slug}/": PageExtras(chart_lines(issue, archive.datasets)) for issue in archive.issues}
 
+    @event_priority(-100)     # what MkDocs renders with, after every other plugin has had its say
     def on_nav(self, nav, *, config, files):
         self._built = (config, files, nav)
         return nav
 
+    @event_priority(-100)
     def on_env(self, env, *, config, files):
         if self._built is not None:
             self._built = (*self._built[:3], env)
@@ -340,8 +348,9 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         render only the pages, and write only the files, whose content changed (the feeds and the
         search index stay as the last full build wrote them: they are for readers of the published
         site, and redrawing them would cost more than the rest). False when MkDocs must rebuild in
-        full instead (no build to start from, or the edit changed which pages exist)."""
-        if self._one_shot or self.site is None or self._built is None or len(self._built) < 4:
+        full instead: no build to start from, a build drawn with the problems notice on every page,
+        or an edit that changes which pages exist. An error on the way leaves the next edit to a full build."""
+        if self._one_shot or self.site is None or self._built is None or len(self._built) < 4 or self._drawn_with_problems:
             return False
         config, files, nav, env = self._built
         self._hold_cache()
@@ -350,7 +359,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 archive = load_archive(self.data_dir, self._as_of(), memo=LOADED.setdefault(self.data_dir, {}))
                 site = generate(archive, PageCache(self.cache_dir / "pages"))
             except DataError as exc:
-                # Keep the last good pages; the edited issue's page (and any page drawn since) shows the problems.
+                # Keep the last good pages; the edited issue's page shows the problems above them.
                 self._problems = grouped(exc.problems)
                 for line in self._problems:
                     print(line, file=sys.stderr)
@@ -361,23 +370,29 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 return True
             if set(site.pages) != set(self.site.pages) or set(site.files) != set(self.site.files):
                 return False
-            old, self.site = self.site, site
-            config.extra["weekly"] = site
-            self._problems = []
-            LAST_GOOD[self.data_dir] = site
-            write(site, self.pages_dir, held_only=True)
-            for rel in site.files:
-                if _differs(old.files, site.files, rel):
-                    _put(files, rel, site.files[rel]).copy_file()
+            old = self.site
+            new_files = [rel for rel in site.files if _differs(old.files, site.files, rel)]
             changed = {rel for rel in site.pages if _differs(old.pages, site.pages, rel)}
-            changed |= BANNERED.pop(self.data_dir, set())
+            # An issue page's 下一期 link shows the next issue's title (filled in at render time).
+            order = [issue_path(issue) for issue in site.archive.issues]
+            changed |= {order[i - 1] for i, rel in enumerate(order) if i and rel in changed}
+            changed |= BANNERED.get(self.data_dir, set())
             # Hand-written pages draw on the data through macros (the home page's latest charts).
             changed |= {f.src_uri for f in files.documentation_pages() if f.src_uri not in site.pages}
+            self.site, config.extra["weekly"], self._problems = site, site, []
+            write(site, self.pages_dir, held_only=True)
+            for rel in new_files:
+                _put(files, rel, site.files[rel]).copy_file()
             for rel in changed & set(site.pages):
                 _put(files, rel, site.pages[rel])
             self._render(config, files, nav, env, changed)
+            LAST_GOOD[self.data_dir] = site
+            BANNERED.pop(self.data_dir, None)
             log.info("weekly: 只重绘了改动涉及的 %d 个页面", len(changed))
             return True
+        except Exception:
+            self._built = None      # the served pages may be part old, part new: the next edit rebuilds in full
+            raise
         finally:
             self._release_cache()
 

@@ -47,7 +47,10 @@ def _stamp(config) -> tuple:
                     continue
                 seen.append((path, st.st_size, st.st_mtime_ns))
     if config.config_file_path:
-        st = os.stat(config.config_file_path)
+        try:
+            st = os.stat(config.config_file_path)
+        except OSError:
+            return (object(),)      # equal to nothing: a full rebuild follows (and says what is wrong)
         seen.append((config.config_file_path, st.st_size, st.st_mtime_ns))
     return tuple(sorted(seen))
 
@@ -71,12 +74,16 @@ def serve(config_file: str, dev_addr: str) -> None:
         if config is None:
             current = last["config"]
             weekly = current.plugins.get("weekly")
-            if weekly is not None and last["stamp"] == _stamp(current) and weekly.refresh():
-                return
+            try:
+                if weekly is not None and last["stamp"] == _stamp(current) and weekly.refresh():
+                    return
+            except Exception as exc:     # the full build below redraws everything (and reports what is wrong)
+                log.warning("weekly: 局部重绘失败（%s），改为完整重建", exc)
             config = get_config()
         config.site_url = serve_url
+        stamp = _stamp(config)      # before the build: an edit saved while it runs is seen by the next one
         build(config, serve_url=serve_url, dirty=True)
-        last["config"], last["stamp"] = config, _stamp(config)
+        last["config"], last["stamp"] = config, stamp
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
 
@@ -93,6 +100,9 @@ def serve(config_file: str, dev_addr: str) -> None:
         server.watch(config.docs_dir)
         if config.config_file_path:
             server.watch(config.config_file_path)
+        custom = getattr(config.theme, "custom_dir", None)
+        if custom:
+            server.watch(custom)          # overrides/: the theme's templates, redrawn by a full rebuild
         server = config.plugins.on_serve(server, config=config, builder=builder)
         for item in config.watch:
             server.watch(item)

@@ -126,7 +126,7 @@ def reasons(name: str) -> dict[str, set[str]]:
         if match:
             current = canonicalize_name(match["name"])
             out[current] = set()
-        elif current and (via := re.match(r"\s+#\s+(?:via\s+)?(\S+)", line)):
+        elif current and (via := re.match(r"\s+#\s+(?:via\s+)?(\S+)", line)) and line.strip() != "# via":
             out[current].add(canonicalize_name(via[1].split("[")[0]))
     return out
 

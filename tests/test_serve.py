@@ -114,14 +114,23 @@ def test_build_reports_its_progress_as_it_goes(tmp_path):
     assert steps[-1].startswith(f"   渲染页面 {total}/{total}（100%")
 
 
-def _serve_build(data, site_dir):
+def _project(where):
+    """A project folder of its own (its own .cache): mkdocs.yml, with docs/, overrides/ and vendor/ linked."""
+    where.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
+    for name in ("docs", "overrides", "vendor"):
+        (where / name).symlink_to(ROOT / name, target_is_directory=True)
+    return where
+
+
+def _serve_build(data, site_dir, project=ROOT):
     """A serve-mode MkDocs build of ``data`` into ``site_dir``, in this process, as generators/preview.py makes it."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     os.environ["WEEKLY_DATA_DIR"], os.environ["WEEKLY_AS_OF"] = str(data), "preview"
     try:
-        config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=False,
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=False,
                              site_url="http://127.0.0.1:8000/suanli-weekly/")
     finally:
         del os.environ["WEEKLY_DATA_DIR"], os.environ["WEEKLY_AS_OF"]
@@ -130,29 +139,66 @@ def _serve_build(data, site_dir):
     return config
 
 
+def _fresh(data, tmp_path, name="fresh") -> dict[str, bytes]:
+    """What a full build of ``data`` draws from nothing: another project folder, its own page
+    cache, no snapshots remembered from earlier loads."""
+    from generators import mkdocs_plugin
+
+    mkdocs_plugin.LOADED.pop(data.resolve(), None)
+    _serve_build(data, tmp_path / name, _project(tmp_path / f"{name}-project"))
+    return _pages(tmp_path / name)
+
+
 def _pages(site_dir) -> dict[str, bytes]:
     return {str(p.relative_to(site_dir)): p.read_bytes() for p in sorted(site_dir.rglob("*"))
             if p.is_file() and not p.name.startswith("search_index") and p.name not in ("sitemap.xml", "sitemap.xml.gz")
             and not p.name.endswith(".xml")}     # feeds and the search index: redrawn by the next full build only
 
 
+def _aged(data):
+    """The data as it is on a Friday morning: written an hour ago (the loader remembers only
+    folders that are not being written to: see snapshots.RACY_NS)."""
+    old = time.time() - 3600
+    for path in data.rglob("*"):
+        os.utime(path, (old, old))
+    return data
+
+
+def _replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 @pytest.mark.build
 def test_an_edit_to_data_redraws_what_a_full_build_would_and_nothing_else(tmp_path):
-    data = copy_data(tmp_path)
-    config = _serve_build(data, tmp_path / "served")
+    data = _aged(copy_data(tmp_path))
+    project = _project(tmp_path / "project")
+    config = _serve_build(data, tmp_path / "served", project)
     weekly = config.plugins["weekly"]
     before = _pages(tmp_path / "served")
-    visits = data / SEED / "visits.csv"
-    visits.write_text(visits.read_text(encoding="utf-8").replace("ChatGPT,text,海外,2024-11-08,90500",
-                                                                  "ChatGPT,text,海外,2024-11-08,95000"), encoding="utf-8")
+    _replace(data / SEED / "visits.csv", "ChatGPT,text,海外,2024-11-08,90500", "ChatGPT,text,海外,2024-11-08,95000")
     assert weekly.refresh() is True            # the quick path, not a full rebuild
     after = _pages(tmp_path / "served")
-    _serve_build(data, tmp_path / "fresh")
-    fresh = _pages(tmp_path / "fresh")
-    assert after == fresh                      # every page and download as a full build draws them
+    assert after == _fresh(data, tmp_path)     # every page and download as a full build draws them
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert f"issues/{SEED}/index.html" in changed and "entities/chatgpt/index.html" in changed
-    assert "issues/2024-11-15/index.html" not in changed and "data/downloads/visits.csv" in changed
+    assert "issues/2024-11-08/index.html" not in changed and "data/downloads/visits.csv" in changed
+
+
+@pytest.mark.build
+def test_an_edit_to_an_earlier_issue_after_a_restart_redraws_it_and_every_later_one(tmp_path):
+    data = _aged(copy_data(tmp_path))
+    project = _project(tmp_path / "project")
+    _serve_build(data, tmp_path / "served", project)
+    # serve started again on the cache the first one left: the published issues come from it, unread
+    config = _serve_build(data, tmp_path / "served", project)
+    _replace(data / "2024-11-15" / "issue.md", "title: ", "title: 更正后的标题：")
+    assert config.plugins["weekly"].refresh() is True
+    after = _pages(tmp_path / "served")
+    assert "更正后的标题" in after["issues/2024-11-15/index.html"].decode()
+    assert "更正后的标题" in after["issues/2024-11-08/index.html"].decode()      # its 下一期 link reads the new title
+    assert after == _fresh(data, tmp_path)
 
 
 @pytest.mark.build
@@ -171,3 +217,20 @@ def test_a_bad_edit_keeps_the_last_good_page_and_a_removed_issue_needs_a_full_bu
     assert "wk-preview-problems" not in (tmp_path / "served" / "issues" / SEED / "index.html").read_text(encoding="utf-8")
     shutil.rmtree(data / SEED)
     assert plugin.refresh() is False            # pages gone (or new): MkDocs rebuilds in full
+
+
+def test_a_cached_page_whose_entry_this_run_replaced_counts_as_changed(tmp_path):
+    """An earlier issue edited: generation draws it again and drops its old cache entry, which the
+    served site still lists unread. The comparison must not read it (a BuildError), but redraw."""
+    from generators.assemble.cache import IssueOutput, PageCache
+    from generators.assemble.pipeline import Outputs
+    from generators.mkdocs_plugin import _differs
+
+    PageCache(tmp_path).put("2024-11-15", "k1", IssueOutput({"issues/2024-11-15.md": "旧标题"}, {}))
+    before = Outputs()
+    held = PageCache(tmp_path).get("2024-11-15", "k1")
+    before.hold(held.pages, held)                      # listed, unread, as a warm build leaves it
+    PageCache(tmp_path).put("2024-11-15", "k2", IssueOutput({"issues/2024-11-15.md": "新标题"}, {}))
+    after = Outputs()
+    after["issues/2024-11-15.md"] = "新标题"
+    assert _differs(before, after, "issues/2024-11-15.md") is True

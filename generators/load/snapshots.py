@@ -13,6 +13,7 @@ import math
 import os
 import re
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -116,14 +117,24 @@ def now_in_beijing() -> datetime:
     return datetime.now(BEIJING)
 
 
-def _stamp(path: Path) -> bytes:
-    """Name, size, modification and change time of a file, or of each entry of a folder."""
+def _stamp(path: Path) -> tuple[bytes, int]:
+    """Name, size, modification and change time of a file, or of each entry of a folder; and the
+    newest of those times (ns)."""
     try:
-        entries = sorted(os.scandir(path), key=lambda e: e.name) if path.is_dir() else [path]
-        stats = [(getattr(e, "name", str(e)), e.stat(follow_symlinks=False)) for e in entries]
+        if path.is_dir():
+            stats = [(e.name, e.stat(follow_symlinks=False)) for e in sorted(os.scandir(path), key=lambda e: e.name)]
+        else:
+            stats = [(path.name, path.stat())]
     except OSError:
-        return b"?"
-    return repr([(name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for name, st in stats]).encode()
+        return b"?", time.time_ns()
+    newest = max((st.st_mtime_ns for _, st in stats), default=0)
+    return repr([(name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for name, st in stats]).encode(), newest
+
+
+# A folder changed this recently is read again next time even when its stamp is the same: two
+# edits within one tick of a coarse file-system clock (2 s on FAT, 1 s on some network shares)
+# leave the same times behind (git's "racy" rule).
+RACY_NS = 2_000_000_000
 
 
 def _load_all(data_dir: Path, memo: dict | None = None) -> Archive:
@@ -137,7 +148,7 @@ def _load_all(data_dir: Path, memo: dict | None = None) -> Archive:
     registry = load_registry(data_dir / ENTITIES_FILE, problems)
     snapshots, digests = [], {}     # digests: the sha256 of every file read, for the seals
     published: dict[str, set[tuple]] = {}   # dataset → the keys earlier snapshots hold (a later one may restate them)
-    chain = hashlib.sha256(b"".join(_stamp(data_dir / name) for name in (ENTITIES_FILE, DATASETS_FILE))) if memo is not None else None
+    chain = hashlib.sha256(b"".join(_stamp(data_dir / name)[0] for name in (ENTITIES_FILE, DATASETS_FILE))) if memo is not None else None
     for folder in sorted(data_dir.iterdir()):
         if folder.name.startswith(".") or folder.name in IGNORED_TOP_LEVEL or NOT_DATA.match(folder.name):
             continue
@@ -151,16 +162,21 @@ def _load_all(data_dir: Path, memo: dict | None = None) -> Archive:
         if day is None:
             continue
         if chain is not None:
-            chain.update(folder.name.encode() + _stamp(folder))
-            token, kept = chain.digest(), memo.get(folder.name)
+            stamp, newest = _stamp(folder)
+            chain.update(folder.name.encode() + stamp)
+            token, kept = chain.digest(), memo.pop(folder.name, None)
             if kept is not None and kept[0] == token:
                 snapshot = kept[1]
                 digests.update(kept[2])
             else:
                 before = len(problems.items)
                 snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets, published)
-                if snapshot is not None and len(problems.items) == before:
-                    memo[folder.name] = (token, snapshot, {k: v for k, v in digests.items() if k.startswith(folder.name + "/")})
+                if snapshot is not None and len(problems.items) == before and time.time_ns() - newest > RACY_NS:
+                    kept = (token, snapshot, {k: v for k, v in digests.items() if k.startswith(folder.name + "/")})
+                else:
+                    kept = None
+            if kept is not None:
+                memo[folder.name] = kept
         else:
             snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets, published)
         if snapshot is not None:
