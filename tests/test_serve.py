@@ -234,3 +234,18 @@ def test_a_cached_page_whose_entry_this_run_replaced_counts_as_changed(tmp_path)
     after = Outputs()
     after["issues/2024-11-15.md"] = "新标题"
     assert _differs(before, after, "issues/2024-11-15.md") is True
+
+
+def test_the_preview_loader_reads_again_only_what_changed_and_what_follows_it(tmp_path):
+    from generators.load.snapshots import load_archive
+
+    data, memo = _aged(copy_data(tmp_path)), {}
+    first = load_archive(data, memo=memo)
+    again = load_archive(data, memo=memo)
+    assert all(a is b for a, b in zip(first.snapshots, again.snapshots))      # nothing read twice
+    _replace(data / "2024-11-15" / "visits.csv", "ChatGPT,text,海外,2024-11-01,86656", "ChatGPT,text,海外,2024-11-01,86657")
+    edited = load_archive(data, memo=memo)
+    days = [s.issue.slug for s in edited.snapshots]
+    kept = {s.issue.slug for a, s in zip(again.snapshots, edited.snapshots) if a is s}
+    assert kept == set(days[:days.index("2024-11-15")])          # the edited week and every later one read again
+    assert edited.snapshots == load_archive(data).snapshots        # as a load from nothing reads them

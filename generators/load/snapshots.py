@@ -131,10 +131,19 @@ def _stamp(path: Path) -> tuple[bytes, int]:
     return repr([(name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for name, st in stats]).encode(), newest
 
 
-# A folder changed this recently is read again next time even when its stamp is the same: two
-# edits within one tick of a coarse file-system clock (2 s on FAT, 1 s on some network shares)
-# leave the same times behind (git's "racy" rule).
+# A folder changed this recently may change again within one tick of a coarse file-system clock
+# (2 s on FAT, 1 s on some network shares) and leave the same times behind: its files' bytes are
+# compared with what was read before it is reused (git's "racy" rule).
 RACY_NS = 2_000_000_000
+
+
+def _same_bytes(folder: Path, digests: dict[str, str]) -> bool:
+    """Whether every file read from ``folder`` (``digests``: ``<folder>/<file>`` → sha256) still has those bytes."""
+    try:
+        return all(hashlib.sha256((folder / rel.split("/", 1)[1]).read_bytes()).hexdigest() == digest
+                   for rel, digest in digests.items())
+    except OSError:
+        return False
 
 
 def _load_all(data_dir: Path, memo: dict | None = None) -> Archive:
@@ -165,16 +174,16 @@ def _load_all(data_dir: Path, memo: dict | None = None) -> Archive:
             stamp, newest = _stamp(folder)
             chain.update(folder.name.encode() + stamp)
             token, kept = chain.digest(), memo.pop(folder.name, None)
-            if kept is not None and kept[0] == token:
+            racy = time.time_ns() - newest <= RACY_NS
+            if kept is not None and kept[0] == token and (not kept[3] or _same_bytes(folder, kept[2])):
                 snapshot = kept[1]
                 digests.update(kept[2])
+                kept = kept[:3] + (racy,)
             else:
                 before = len(problems.items)
                 snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets, published)
-                if snapshot is not None and len(problems.items) == before and time.time_ns() - newest > RACY_NS:
-                    kept = (token, snapshot, {k: v for k, v in digests.items() if k.startswith(folder.name + "/")})
-                else:
-                    kept = None
+                kept = (token, snapshot, {k: v for k, v in digests.items() if k.startswith(folder.name + "/")}, racy) \
+                    if snapshot is not None and len(problems.items) == before else None
             if kept is not None:
                 memo[folder.name] = kept
         else:
