@@ -49,6 +49,20 @@ def test_check_warns_about_a_tenfold_jump_with_the_previous_value(tmp_path):
     assert "倍，可能填错了单位或位数" in warned[0]
 
 
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("visits.csv", "Gemini,text,海外,2024-11-08,8120,", "Gemini,text,海外,2024-11-08,800,", "列 'visits'：800 是上一期"),
+    ("downloads.csv", "豆包,2024-11,1692,", "豆包,2024-11,100,", "列 'downloads'：100 是上一期"),
+    ("gpu_prices.csv", "H100,2024-11-20,new,29461,", "H100,2024-11-20,new,294610,", "列 'price'：294610 是上一期"),
+], ids=["visits-drop-below-a-tenth", "downloads-drop-below-a-tenth", "price-tenfold"])
+def test_check_warns_about_a_tenfold_change_in_any_series_either_way(tmp_path, file, old, new, expected):
+    data = copy_data(tmp_path)
+    replace_in(data / SEED / file, old, new)
+    result = weekly("check", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if file in line]
+    assert len(warned) == 1 and expected in warned[0] and "倍，可能填错了单位或位数" in warned[0], result.stderr
+
+
 def test_check_warns_about_a_stock_move_beyond_sixty_percent(tmp_path):
     data = copy_data(tmp_path)
     replace_in(data / SEED / "stocks.csv", "英伟达,NVDA.O,美股,GPU/CPU,3.54,", "英伟达,NVDA.O,美股,GPU/CPU,75.5,")
