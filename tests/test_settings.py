@@ -13,7 +13,7 @@ def test_weekly_build_loads_and_checks_the_archive_once(tmp_path, monkeypatch):
     monkeypatch.delenv("WEEKLY_DATA_DIR", raising=False)
     monkeypatch.delenv("WEEKLY_AS_OF", raising=False)
     loads, real = [], snapshots._load_all
-    monkeypatch.setattr(snapshots, "_load_all", lambda data_dir: loads.append(data_dir) or real(data_dir))
+    monkeypatch.setattr(snapshots, "_load_all", lambda data_dir, memo=None: loads.append(data_dir) or real(data_dir, memo))
     result = CliRunner().invoke(cli.main, ["build", "--data", str(DATA), "--site-dir", str(tmp_path / "site"),
                                            "--as-of", "2024-11-22 09:00"])
     assert result.exit_code == 0, result.output
