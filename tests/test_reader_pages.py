@@ -49,6 +49,27 @@ def test_issue_page_links_its_topics_and_the_companies_it_recommends(built_site)
         assert (built_site / unquote(href) / "index.html").is_file(), href
 
 
+def test_issue_page_links_every_company_and_product_its_text_names(built_site):
+    named = re.search(r'<p class="wk-named"[^>]*>文中提及：(.*?)</p>', read(built_site, SEED)).group(1)
+    links = re.findall(r'<a href="\.\./\.\./entities/([^/"]+)/">([^<]+)</a>', named)
+    # in the order the text names them: ChatGPT in the title, 超微电脑 in the lead, …
+    assert links[:2] == [("chatgpt", "ChatGPT"), ("supermicro", "超微电脑")]
+    assert {("nvidia", "英伟达"), ("kimi", "Kimi"), ("xinghuo", "讯飞星火")} <= set(links)
+    assert len(links) == len(set(links))
+    for entity_id, _ in links:
+        assert (built_site / "entities" / entity_id / "index.html").is_file()
+
+
+def test_a_latin_name_is_named_only_as_a_whole_word():
+    from generators.load.registry import named_in
+    from generators.schema.model import Entity, Registry
+
+    amd, kimi = Entity("amd", "AMD", "company"), Entity("kimi", "Kimi", "product")
+    registry = Registry((amd, kimi))
+    assert named_in("AMDX 与 Kimichat 上涨", registry) == []
+    assert named_in("Kimi涨，AMD跌", registry) == [kimi, amd]
+
+
 def test_issue_page_has_no_markdown_attribute_left_over(built_site):
     assert 'markdown="' not in read(built_site, SEED)
 

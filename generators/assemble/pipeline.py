@@ -19,7 +19,7 @@ from ..exports.files import (SharedStrings, all_data_files, all_data_markdown, c
 from ..pages.entities import entity_pages, mention_items, what_it_said
 from ..compute.highlights import week_highlights
 from ..load.snapshots import load_archive
-from ..load.registry import registry_markdown
+from ..load.registry import named_in, registry_markdown
 from ..schema.model import Archive, Issue, Registry
 from ..pages.issue import issue_markdown
 from ..pages.urls import DATA_PAGE, DATA_ZIP, LATEST, entity_folder, entity_path, issue_folder, issue_path, tag_path
@@ -192,7 +192,9 @@ def _issue_output(site: Site, history: History, i: int, shared: SharedStrings) -
     prev = archive.issues[i - 1] if i > 0 else None
     sentences = [(h.text, h.quotes_sample) for h in points]
     page = issue_markdown(issue, charts, prev, history.corrected_by(issue.date), sentences,
-                          links, DATA_ZIP, boost=recency_boost(issue.date), links=page_links(issue, archive.registry))
+                          links, DATA_ZIP, boost=recency_boost(issue.date), links=page_links(issue, archive.registry),
+                          named=[(e.name, entity_path(e)) for e in
+                                 named_in("\n".join((issue.title, issue.lead, issue.body)), archive.registry)])
     return IssueOutput({issue_path(issue): page}, files,
                        mention_items(issue, what_it_said(issue, snapshot.rows, archive.registry, datasets)),
                        sheet_parts(snapshot, shared, lines, datasets), issue_words(snapshot, datasets))

@@ -7,6 +7,7 @@ file, row and column, and which entry the analyst probably meant.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -132,3 +133,24 @@ def mentions(snapshot, entity: Entity, datasets: Declarations) -> bool:
         return True
     text = issue.title + issue.lead + issue.body
     return any(n in text for n in names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern:
+    # A Latin name is a whole word (AMD not inside AMDX); a Chinese one is found wherever it stands.
+    edge = r"(?<![A-Za-z0-9])" if name[:1].isascii() and name[:1].isalnum() else ""
+    tail = r"(?![A-Za-z0-9])" if name[-1:].isascii() and name[-1:].isalnum() else ""
+    return re.compile(edge + re.escape(name) + tail)
+
+
+def named_in(text: str, registry: Registry) -> list[Entity]:
+    """The registered entities ``text`` names (by name or alias), in the order it first names them."""
+    first: dict[str, tuple[int, Entity]] = {}
+    for entity in registry.entities:
+        for name in entity.names:
+            if len(name) < 2 or name not in text:
+                continue
+            match = _name_pattern(name).search(text)
+            if match and (entity.id not in first or match.start() < first[entity.id][0]):
+                first[entity.id] = (match.start(), entity)
+    return [entity for _, entity in sorted(first.values(), key=lambda pair: pair[0])]

@@ -32,14 +32,16 @@ SAMPLE_BADGE = '<span class="wk-sample" title="非真实数据，仅用于演示
 def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
                    corrections: Sequence[Correction] = (), highlights: Sequence[tuple[str, bool]] = (),
                    chart_csvs: dict[int, str] | None = None, bundle: str | None = None,
-                   boost: float | None = None, links: dict[str, str] | None = None) -> str:
+                   boost: float | None = None, links: dict[str, str] | None = None,
+                   named: Sequence[tuple[str, str]] = ()) -> str:
     """The complete Markdown page of one issue, as it stood when published.
 
     It depends only on this issue and earlier ones, so adding next week's snapshot leaves it
     byte-for-byte the same: the "next issue" link is filled in at build time (``link_next``).
     ``chart_csvs``: chart number → its CSV's URL relative to the page; ``bundle``: the issue's data ZIP;
     ``boost``: its weight in search (newer is higher); ``links``: a topic's or a company's
-    name → the docs path of its tag or entity page, where it has one.
+    name → the docs path of its tag or entity page, where it has one; ``named``: the companies,
+    products and GPUs the text names, each with its entity page's docs path, in the order named.
     """
     here = issue_path(issue)
     parts = [
@@ -54,6 +56,7 @@ def issue_markdown(issue: Issue, charts: Sequence[Chart], prev: Issue | None,
         parts.append('!!! warning "示例数据"\n    本期正文为演示用的示例文字，并非真实研报内容；数据与图表中标注“示例数据”的部分同样为示例。\n')
     parts.append(highlights_block(highlights))
     parts.append(_narrative(issue.body))
+    parts.append(_named(named))
     parts.append(_watchlists(issue, here, links or {}))
     parts.append(_risks(issue))
     parts.append("## 图表\n")
@@ -192,6 +195,15 @@ def _html_link(name: str, path: str | None) -> str:
         return _text(name)
     url = up(2) + page_url(path)            # an issue's URL is two folders down: issues/<date>/
     return f'<a href="{html.escape(url)}">{_text(name)}</a>'
+
+
+def _named(named: Sequence[tuple[str, str]]) -> str:
+    """Every company, product and GPU the text names, linked to its page (left out of search: the
+    names are in the text above)."""
+    if not named:
+        return ""
+    return ('<p class="wk-named" data-search-exclude>文中提及：'
+            + "、".join(_html_link(name, path) for name, path in named) + "</p>\n")
 
 
 def _watchlists(issue: Issue, here: str, links: dict[str, str]) -> str:
