@@ -163,3 +163,19 @@ def test_a_page_holding_every_term_ranks_above_one_holding_some(page, server):
     ranked = [url[len(server) + 1:] for url in page.evaluate(f"({TOP})(20)")]
     tag = next((i for i, url in enumerate(ranked) if url.startswith("tags/")), len(ranked))
     assert ranked.index(SEED) < tag, ranked
+
+
+def test_text_an_input_method_commits_starts_the_search(page, server):
+    """An IME commits 安永 with compositionend (the input events during composition are skipped)."""
+    page.goto(f"{server}/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    page.keyboard.insert_text("Kimi")                # search ready, showing another query's results
+    page.wait_for_function(f"({TOP})(3).includes('{server}/entities/kimi/')", timeout=20000)
+    page.evaluate("""() => {
+        const box = document.querySelector("input.md-search__input");
+        box.dispatchEvent(new CompositionEvent("compositionstart", { bubbles: true }));
+        box.value = "安永";                      // set by the input method, no key event, no input event
+        box.dispatchEvent(new CompositionEvent("compositionend", { bubbles: true, data: "安永" }));
+    }""")
+    page.wait_for_function(f"({TOP})(1)[0] === '{server}/{SEED}'", timeout=15000)
