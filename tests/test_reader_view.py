@@ -240,6 +240,20 @@ def test_on_a_phone_no_control_covers_the_plot_area(browser, server, shots, path
     context.close()
 
 
+def test_on_a_phone_charts_look_the_same_after_the_previous_issues_next_link(browser, server, shots):
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/{SEED}")
+        direct = look(page, shots, "phone-seed-direct")
+        page.goto(f"{server}/{PREVIOUS}")
+        settle(page)                    # plotly.js loaded here, before Material swaps the next page in
+        instant(page, "a[rel=next]", SEED, "2024-11-22")
+        assert_same(page, direct, look(page, shots, "phone-seed-from-next-link"), "the 下一期 link on a phone")
+    finally:
+        context.close()
+
+
 def test_charts_are_drawn_as_they_near_the_viewport_without_moving_the_page(page, server):
     page.add_init_script("""
       window.__shift = 0;
