@@ -126,8 +126,11 @@ def seed_direct(page, server, shots):
 
 
 def test_seed_issue_charts_look_the_same_after_instant_navigation_from_the_archive(page, server, shots, seed_direct):
-    page.goto(f"{server}/archive/")
-    instant(page, f"a[href$='{SEED}']", SEED, "2024-11-22")
+    # As a reader gets there: from an issue (plotly.js loaded, its styles in the head) to 往期, then on.
+    page.goto(f"{server}/{PREVIOUS}")
+    settle(page)
+    instant(page, "a.md-tabs__link[href$='archive/']", "archive/", "往期")
+    instant(page, f"article a[href$='{SEED}']", SEED, "2024-11-22")
     assert_same(page, seed_direct, look(page, shots, "seed-from-archive"), "navigation from /archive/")
 
 
