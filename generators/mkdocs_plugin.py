@@ -24,6 +24,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils.meta import get_data
 
 from .assemble.cache import PageCache
 from .errors import DataError, WeeklyError, grouped
@@ -137,6 +138,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         self._progress: Progress | None = None
         self._problems: list[str] = []     # serve: the located problems of a bad edit, shown on every page
         self._archive = None
+        self._nav = None
         self._built = None     # serve: (config, files, nav, env) of the last full build, for refresh()
         self._drawn_with_problems = False    # serve: this build drew every page with the problems notice
 
@@ -261,8 +263,8 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                     files.append(File.generated(config, rel, content=outputs[rel]))
         files.append(self._feed_file(config))
         self._progress = Progress(sum(1 for f in files if f.is_documentation_page())) if os.environ.get(PROGRESS) else None
-        for file in self._entity_feed_files(config):
-            files.append(file)
+        for path, xml in entity_feeds(self.site.archive, self.site.entity_charts, config.site_url, config.site_name).items():
+            files.append(File.generated(config, path, content=xml))
         return files
 
     def on_page_context(self, context, *, page, config, nav):
@@ -334,13 +336,12 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
 
     @event_priority(-100)     # what MkDocs renders with, after every other plugin has had its say
     def on_nav(self, nav, *, config, files):
-        self._built = (config, files, nav)
+        self._nav = nav
         return nav
 
     @event_priority(-100)
     def on_env(self, env, *, config, files):
-        if self._built is not None:
-            self._built = (*self._built[:3], env)
+        self._built = (config, files, self._nav, env)
         return env
 
     def refresh(self) -> bool:
@@ -350,7 +351,7 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
         site, and redrawing them would cost more than the rest). False when MkDocs must rebuild in
         full instead: no build to start from, a build drawn with the problems notice on every page,
         or an edit that changes which pages exist. An error on the way leaves the next edit to a full build."""
-        if self._one_shot or self.site is None or self._built is None or len(self._built) < 4 or self._drawn_with_problems:
+        if self._one_shot or self.site is None or self._built is None or self._drawn_with_problems:
             return False
         config, files, nav, env = self._built
         self._hold_cache()
@@ -377,8 +378,10 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
             order = [issue_path(issue) for issue in site.archive.issues]
             changed |= {order[i - 1] for i, rel in enumerate(order) if i and rel in changed}
             changed |= BANNERED.get(self.data_dir, set())
-            # Hand-written pages draw on the data through macros (the home page's latest charts).
-            changed |= {f.src_uri for f in files.documentation_pages() if f.src_uri not in site.pages}
+            # Hand-written pages that draw on the data through macros (the home page's latest charts).
+            # (Read from the source: a dirty build leaves an unchanged page's meta unread.)
+            changed |= {f.src_uri for f in files.documentation_pages()
+                        if f.src_uri not in site.pages and get_data(f.content_string)[1].get("render_macros")}
             self.site, config.extra["weekly"], self._problems = site, site, []
             write(site, self.pages_dir, held_only=True)
             for rel in new_files:
@@ -405,10 +408,6 @@ class WeeklyPlugin(BasePlugin[WeeklyConfig]):
                 continue
             _populate_page(file.page, config, files)
             _build_page(file.page, config, doc_files, nav, env)
-
-    def _entity_feed_files(self, config) -> list[File]:
-        return [File.generated(config, path, content=xml) for path, xml in
-                entity_feeds(self.site.archive, self.site.entity_charts, config.site_url, config.site_name).items()]
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.data_dir))

@@ -29,7 +29,7 @@ from mkdocs.livereload import LiveReloadServer, _serve_url
 log = logging.getLogger("mkdocs.commands.serve")
 
 
-def _stamp(config) -> tuple:
+def _sources_outside_data(config) -> tuple:
     """What a full rebuild depends on besides data/: every file under docs/ and the theme's
     override folder, and mkdocs.yml (path, size, modification time)."""
     roots = [Path(config.docs_dir)]
@@ -75,13 +75,13 @@ def serve(config_file: str, dev_addr: str) -> None:
             current = last["config"]
             weekly = current.plugins.get("weekly")
             try:
-                if weekly is not None and last["stamp"] == _stamp(current) and weekly.refresh():
+                if weekly is not None and last["stamp"] == _sources_outside_data(current) and weekly.refresh():
                     return
             except Exception as exc:     # the full build below redraws everything (and reports what is wrong)
                 log.warning("weekly: 局部重绘失败（%s），改为完整重建", exc)
             config = get_config()
         config.site_url = serve_url
-        stamp = _stamp(config)      # before the build: an edit saved while it runs is seen by the next one
+        stamp = _sources_outside_data(config)      # before the build: an edit saved while it runs is seen by the next one
         build(config, serve_url=serve_url, dirty=True)
         last["config"], last["stamp"] = config, stamp
 

@@ -134,11 +134,18 @@ def test_seed_issue_charts_look_the_same_after_instant_navigation_from_the_archi
     assert_same(page, seed_direct, look(page, shots, "seed-from-archive"), "navigation from /archive/")
 
 
-def test_seed_issue_charts_look_the_same_after_the_previous_issues_next_link(page, server, shots, seed_direct):
+def through_the_next_link(page, server, shots, label: str) -> list[dict]:
+    """The seed issue reached from the previous issue's 下一期 link, with that issue's charts drawn
+    first (plotly.js loaded, its styles in the head Material swaps)."""
     page.goto(f"{server}/{PREVIOUS}")
     settle(page)
     instant(page, "a[rel=next]", SEED, "2024-11-22")
-    assert_same(page, seed_direct, look(page, shots, "seed-from-next-link"), "the previous issue's 下一期 link")
+    return look(page, shots, label)
+
+
+def test_seed_issue_charts_look_the_same_after_the_previous_issues_next_link(page, server, shots, seed_direct):
+    assert_same(page, seed_direct, through_the_next_link(page, server, shots, "seed-from-next-link"),
+                "the previous issue's 下一期 link")
 
 
 def test_seed_issue_charts_look_the_same_after_back_and_forward(page, server, shots, seed_direct):
@@ -254,10 +261,8 @@ def test_on_a_phone_charts_look_the_same_after_the_previous_issues_next_link(bro
     try:
         page.goto(f"{server}/{SEED}")
         direct = look(page, shots, "phone-seed-direct")
-        page.goto(f"{server}/{PREVIOUS}")
-        settle(page)                    # plotly.js loaded here, before Material swaps the next page in
-        instant(page, "a[rel=next]", SEED, "2024-11-22")
-        assert_same(page, direct, look(page, shots, "phone-seed-from-next-link"), "the 下一期 link on a phone")
+        assert_same(page, direct, through_the_next_link(page, server, shots, "phone-seed-from-next-link"),
+                    "the 下一期 link on a phone")
     finally:
         context.close()
 

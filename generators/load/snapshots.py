@@ -119,7 +119,7 @@ def now_in_beijing() -> datetime:
 
 def _stamp(path: Path) -> tuple[bytes, int]:
     """Name, size, modification and change time of a file, or of each entry of a folder; and the
-    newest of those times (ns)."""
+    newest modification time (ns)."""
     try:
         if path.is_dir():
             stats = [(e.name, e.stat(follow_symlinks=False)) for e in sorted(os.scandir(path), key=lambda e: e.name)]
@@ -146,6 +146,27 @@ def _same_bytes(folder: Path, digests: dict[str, str]) -> bool:
         return False
 
 
+def _remembered(memo: dict, chain, folder: Path, digests: dict[str, str]) -> Snapshot | None:
+    """The folder's snapshot as last read, when neither it nor anything before it (``chain``,
+    updated here with the folder's stamp) has changed since; its file digests go to ``digests``."""
+    stamp, newest = _stamp(folder)
+    chain.update(folder.name.encode() + stamp)
+    kept = memo.pop(folder.name, None)
+    if kept is None or kept["token"] != chain.digest() or (kept["racy"] and not _same_bytes(folder, kept["digests"])):
+        return None
+    digests.update(kept["digests"])
+    _remember(memo, chain, folder, kept["snapshot"], kept["digests"], newest)
+    return kept["snapshot"]
+
+
+def _remember(memo: dict, chain, folder: Path, snapshot: Snapshot, digests: dict[str, str], newest: int | None = None) -> None:
+    """Keep a snapshot that loaded without a problem under ``chain``'s current digest (see ``_remembered``)."""
+    if newest is None:
+        newest = _stamp(folder)[1]
+    memo[folder.name] = {"token": chain.digest(), "snapshot": snapshot, "racy": time.time_ns() - newest <= RACY_NS,
+                         "digests": {k: v for k, v in digests.items() if k.startswith(folder.name + "/")}}
+
+
 def _load_all(data_dir: Path, memo: dict | None = None) -> Archive:
     data_dir = Path(data_dir)
     problems = Problems(data_dir)
@@ -170,24 +191,12 @@ def _load_all(data_dir: Path, memo: dict | None = None) -> Archive:
         day = _folder_date(folder, problems)
         if day is None:
             continue
-        if chain is not None:
-            stamp, newest = _stamp(folder)
-            chain.update(folder.name.encode() + stamp)
-            token, kept = chain.digest(), memo.pop(folder.name, None)
-            racy = time.time_ns() - newest <= RACY_NS
-            if kept is not None and kept[0] == token and (not kept[3] or _same_bytes(folder, kept[2])):
-                snapshot = kept[1]
-                digests.update(kept[2])
-                kept = kept[:3] + (racy,)
-            else:
-                before = len(problems.items)
-                snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets, published)
-                kept = (token, snapshot, {k: v for k, v in digests.items() if k.startswith(folder.name + "/")}, racy) \
-                    if snapshot is not None and len(problems.items) == before else None
-            if kept is not None:
-                memo[folder.name] = kept
-        else:
+        snapshot = _remembered(memo, chain, folder, digests) if chain is not None else None
+        if snapshot is None:
+            before = len(problems.items)
             snapshot = load_snapshot(folder, day, problems, root, registry, digests, datasets, published)
+            if chain is not None and snapshot is not None and len(problems.items) == before:
+                _remember(memo, chain, folder, snapshot, digests)
         if snapshot is not None:
             snapshots.append(snapshot)
             for dataset in datasets:

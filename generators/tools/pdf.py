@@ -370,22 +370,18 @@ def _renumber_node_ids(writer) -> None:
     renamed: dict[str, str] = {}
     elements: list = []
 
-    def visit(node) -> None:
+    pending = [root.get("/K", ArrayObject())]      # depth first, in reading order (a stack, not recursion)
+    while pending:
+        node = pending.pop()
         node = node.get_object() if hasattr(node, "get_object") else node
         if isinstance(node, ArrayObject):
-            for kid in node:
-                visit(kid)
-            return
-        if not isinstance(node, DictionaryObject) or node.get("/Type", "/StructElem") != "/StructElem" \
-                or "/S" not in node:
-            return
-        elements.append(node)
-        if "/ID" in node:
-            renamed.setdefault(str(node["/ID"]), f"wk{len(renamed):08d}")
-        if "/K" in node:
-            visit(node["/K"])
-
-    visit(root.get("/K", ArrayObject()))
+            pending.extend(reversed(node))
+        elif isinstance(node, DictionaryObject) and node.get("/Type", "/StructElem") == "/StructElem" and "/S" in node:
+            elements.append(node)
+            if "/ID" in node:
+                renamed.setdefault(str(node["/ID"]), f"wk{len(renamed):08d}")
+            if "/K" in node:
+                pending.append(node["/K"])
     names = ArrayObject()
     for element in elements:
         if "/ID" in element:
@@ -398,8 +394,7 @@ def _renumber_node_ids(writer) -> None:
             attribute = attribute.get_object() if attribute is not None else None
             if isinstance(attribute, DictionaryObject) and "/Headers" in attribute:
                 attribute[NameObject("/Headers")] = ArrayObject(
-                    TextStringObject(renamed.get(str(h), "")) for h in attribute["/Headers"]
-                    if str(h) in renamed)
+                    TextStringObject(renamed[str(h)]) for h in attribute["/Headers"] if str(h) in renamed)
     # The ID tree again, as one sorted leaf in the old root's object; its old nodes (which spell
     # the node numbers) emptied, so no object of the file keeps a number.
     tree = root.get("/IDTree")
